@@ -1,0 +1,354 @@
+/**
+ * The catalogue of diagnosed failures: the single source of truth for codes, statuses and retry
+ * rules. The classifier, the retry pass, the Errors page, docs/errors.md and the tests read it.
+ * A code never changes once issued; new codes may be added (see test/unit/catalogueStability.test.ts).
+ */
+
+export type TransactionStatus =
+  | 'Success'
+  | 'Failed'
+  | 'Skipped'
+  | 'InvalidBackOfficeSettings'
+  | 'EmptyBackOffice'
+  | 'InvalidChangeMessage';
+
+/** `retried`: replayed by the retry pass; `fix config`: replayed once a probe shows the setting fixed. */
+export type RetryClass = 'retried' | 'fix config' | 'n/a' | 'undiagnosed';
+
+export type Code =
+  | 'DSEX001'
+  | 'DSEX002'
+  | 'DSEX003'
+  | 'DSEX004'
+  | 'DSEX005'
+  | 'DSEX006'
+  | 'DSEX010'
+  | 'DSEX011'
+  | 'DSEX012'
+  | 'DSEX020'
+  | 'DSEX021'
+  | 'DSEX030'
+  | 'DSEX040'
+  | 'DSEX041'
+  | 'DSEX050'
+  | 'DSUNK001';
+
+/** Which probe of the retry pass decides that a fix-config failure can be replayed. */
+export type ReplayTrigger = 'token probe' | 'graph probe' | 'resource change' | 'backoff' | 'never';
+
+export interface CatalogueEntry {
+  readonly code: Code;
+  readonly title: string;
+  readonly status: TransactionStatus;
+  readonly retry: RetryClass;
+  readonly replayTrigger: ReplayTrigger;
+  /**
+   * Rank used when one change has several resource outcomes: the row carries the code of the
+   * highest rank. Failures the retry pass replays rank above those it waits on, so a transient
+   * failure of one resource keeps the whole appointment moving.
+   */
+  readonly severity: number;
+  /** The setting an administrator corrects, when there is one. */
+  readonly setting?: string;
+  /** AADSTS error numbers from Microsoft Entra ID that map to this code. */
+  readonly aadsts?: readonly number[];
+  /** Microsoft Graph error codes that map to this code. */
+  readonly graphErrorCodes?: readonly string[];
+  /** 💡 What it means. */
+  readonly meaning: string;
+  /** 🛠️ What to do, step by step. */
+  readonly steps: readonly string[];
+}
+
+const CREDENTIAL_RECOVERY =
+  'Once the setting is corrected, the retry pass probes Microsoft Entra ID once and replays every affected appointment within the 14-day window; no manual replay is needed.';
+
+export const CATALOGUE: readonly CatalogueEntry[] = [
+  {
+    code: 'DSEX001',
+    title: 'Expired client secret',
+    status: 'InvalidBackOfficeSettings',
+    retry: 'fix config',
+    replayTrigger: 'token probe',
+    severity: 90,
+    setting: 'EXCHANGE_CLIENT_SECRET',
+    aadsts: [7000222],
+    meaning:
+      'Microsoft Entra ID rejected the token request with AADSTS7000222: the client secret of the Exchange app registration has expired. The connector records a rejected credential carrying the offending Client ID.',
+    steps: [
+      'Open the Azure portal and navigate to the Exchange app registration (the Client ID named in the message).',
+      'Under Certificates & secrets, generate a new client secret. Copy the secret value immediately: it is only shown once.',
+      'Update EXCHANGE_CLIENT_SECRET (the Key Vault secret in Azure) with the new value, and EXCHANGE_CLIENT_SECRET_EXPIRES_ON with its expiry date.',
+      'Client secrets expire after 6, 12 or 24 months. Set a reminder to rotate them before they expire; the health check warns 30 days ahead when EXCHANGE_CLIENT_SECRET_EXPIRES_ON is set.',
+      CREDENTIAL_RECOVERY,
+    ],
+  },
+  {
+    code: 'DSEX002',
+    title: 'Invalid client secret',
+    status: 'InvalidBackOfficeSettings',
+    retry: 'fix config',
+    replayTrigger: 'token probe',
+    severity: 90,
+    setting: 'EXCHANGE_CLIENT_SECRET',
+    aadsts: [7000215],
+    meaning:
+      'Microsoft Entra ID rejected the token request with AADSTS7000215 (invalid_client): the client secret does not belong to the app registration.',
+    steps: [
+      'In the Azure portal, open the Exchange app registration and go to Certificates & secrets.',
+      'Check that EXCHANGE_CLIENT_SECRET holds the secret Value, not the Secret ID: both are shown, and only the Value works.',
+      'If the value is lost, generate a new client secret and store its value in EXCHANGE_CLIENT_SECRET (the Key Vault secret in Azure).',
+      CREDENTIAL_RECOVERY,
+    ],
+  },
+  {
+    code: 'DSEX003',
+    title: 'Unknown client ID',
+    status: 'InvalidBackOfficeSettings',
+    retry: 'fix config',
+    replayTrigger: 'token probe',
+    severity: 90,
+    setting: 'EXCHANGE_CLIENT_ID',
+    aadsts: [700016],
+    meaning:
+      'Microsoft Entra ID answered AADSTS700016: no application with this Client ID exists in the tenant. The ID is mistyped, the app registration was deleted, or it lives in another tenant.',
+    steps: [
+      'In the Azure portal, open Microsoft Entra ID > App registrations and find the Exchange app registration.',
+      'On its Overview page, copy the Application (client) ID into EXCHANGE_CLIENT_ID. Do not use the Object ID.',
+      'Check that the Directory (tenant) ID on the same page equals EXCHANGE_TENANT_ID: an app registered in another tenant is unknown here.',
+      CREDENTIAL_RECOVERY,
+    ],
+  },
+  {
+    code: 'DSEX004',
+    title: 'Unknown or malformed tenant ID',
+    status: 'InvalidBackOfficeSettings',
+    retry: 'fix config',
+    replayTrigger: 'token probe',
+    severity: 90,
+    setting: 'EXCHANGE_TENANT_ID',
+    aadsts: [90002, 900023],
+    meaning:
+      'The tenant ID is unknown to Microsoft Entra ID (AADSTS90002), is not a valid tenant identifier (AADSTS900023), or failed the connector’s own check before any call: it must be a GUID or a verified domain name.',
+    steps: [
+      'In the Azure portal, open the Exchange app registration and copy the Directory (tenant) ID from its Overview page into EXCHANGE_TENANT_ID.',
+      'A verified domain of the tenant (Microsoft Entra ID > Custom domain names, e.g. contoso.onmicrosoft.com) also works; a URL, an e-mail address or "common" does not.',
+      'For a national cloud, also check EXCHANGE_AUTHORITY_HOST: a tenant exists only in its own cloud.',
+      CREDENTIAL_RECOVERY,
+    ],
+  },
+  {
+    code: 'DSEX005',
+    title: 'Other rejected credentials',
+    status: 'InvalidBackOfficeSettings',
+    retry: 'fix config',
+    replayTrigger: 'token probe',
+    severity: 90,
+    meaning:
+      'Microsoft Entra ID rejected the credentials for another reason, for example a disabled application (AADSTS7000112) or a missing service principal. The message carries the AADSTS number.',
+    steps: [
+      'Look up the AADSTS number from the message in the Microsoft Entra authentication and authorization error codes reference.',
+      'In Microsoft Entra ID > Enterprise applications, check that the Exchange app is enabled for users to sign in and that its service principal exists in the tenant.',
+      'Correct the app registration or the settings the error names.',
+      CREDENTIAL_RECOVERY,
+    ],
+  },
+  {
+    code: 'DSEX006',
+    title: 'Incomplete credentials',
+    status: 'InvalidBackOfficeSettings',
+    retry: 'fix config',
+    replayTrigger: 'token probe',
+    severity: 90,
+    aadsts: [7000218],
+    meaning:
+      'The credentials are incomplete: EXCHANGE_TENANT_ID, EXCHANGE_CLIENT_ID or EXCHANGE_CLIENT_SECRET is missing or malformed (the message names which), or Microsoft Entra ID answered AADSTS7000218 because no secret reached it.',
+    steps: [
+      'Set every setting the message names in the Function App configuration (Environment variables) or local.settings.json.',
+      'In Azure, check that the Key Vault reference of EXCHANGE_CLIENT_SECRET resolves: the Function App shows a green tick next to a resolved reference.',
+      CREDENTIAL_RECOVERY,
+    ],
+  },
+  {
+    code: 'DSEX010',
+    title: 'Credentials rejected after the call',
+    status: 'Skipped',
+    retry: 'fix config',
+    replayTrigger: 'graph probe',
+    severity: 80,
+    graphErrorCodes: ['InvalidAuthenticationToken'],
+    meaning:
+      'Microsoft Entra ID issued a token, but Microsoft Graph rejected it with 401: the app lacks the Microsoft Graph application permissions or admin consent was never granted (or was revoked).',
+    steps: [
+      'In the Azure portal, open the Exchange app registration and go to API permissions.',
+      'Check that the Microsoft Graph application permissions Calendars.ReadWrite, MailboxSettings.ReadWrite and User.Read.All are present, as Application (not Delegated) permissions.',
+      'Check that Grant admin consent for your organization has been clicked and every permission shows Granted.',
+      'The retry pass probes Microsoft Graph once per pass and replays the affected appointments as soon as it passes.',
+    ],
+  },
+  {
+    code: 'DSEX011',
+    title: 'Exchange integration disabled',
+    status: 'Skipped',
+    retry: 'fix config',
+    replayTrigger: 'resource change',
+    severity: 30,
+    meaning:
+      'Exchange integration is disabled for every resource of the appointment (the message lists them as Name (No) pairs), or "No resources were assigned to this appointment" when the appointment has no assignments at all. Nothing was written to Exchange.',
+    steps: [
+      'If the resources should not sync to Exchange, the Skipped status is correct and no action is needed.',
+      'Otherwise, enable Exchange integration on the resource in the back office; the resource change replays the appointment automatically.',
+    ],
+  },
+  {
+    code: 'DSEX012',
+    title: 'Invalid user in the directory',
+    status: 'Skipped',
+    retry: 'fix config',
+    replayTrigger: 'resource change',
+    severity: 50,
+    graphErrorCodes: ['ErrorInvalidUser', 'MailboxNotEnabledForRESTAPI', 'Request_ResourceNotFound'],
+    meaning:
+      'Microsoft Graph does not know the mailbox of the resource (ErrorInvalidUser), or the account has no Exchange Online mailbox (MailboxNotEnabledForRESTAPI).',
+    steps: [
+      'In the Microsoft 365 admin center, check that the address on the resource belongs to a user, room or equipment mailbox and that the account has an Exchange Online licence.',
+      'Correct the mailbox address on the resource in the back office; the resource change replays the appointment automatically.',
+    ],
+  },
+  {
+    code: 'DSEX020',
+    title: 'No mapping entry',
+    status: 'EmptyBackOffice',
+    retry: 'retried',
+    replayTrigger: 'backoff',
+    severity: 40,
+    meaning:
+      'A delete arrived for an appointment the connector has no event for: its create has not been processed yet, or it was never synced. The retry pass replays it in case the create arrives later.',
+    steps: [
+      'No action is needed: the retry pass replays the delete automatically.',
+      'If the row ages out of the 14-day window, the appointment never reached Exchange and there is nothing to delete.',
+    ],
+  },
+  {
+    code: 'DSEX021',
+    title: 'Event already deleted',
+    status: 'Skipped',
+    retry: 'n/a',
+    replayTrigger: 'never',
+    severity: 20,
+    graphErrorCodes: ['ErrorItemNotFound'],
+    meaning:
+      'The event was already gone from the calendar when the connector deleted it (someone removed it in Outlook). The status is Skipped; the desired end state (no event) is already true.',
+    steps: ['No action is needed.'],
+  },
+  {
+    code: 'DSEX030',
+    title: 'Access denied by the Azure AD app',
+    status: 'Failed',
+    retry: 'retried',
+    replayTrigger: 'graph probe',
+    severity: 70,
+    graphErrorCodes: ['ErrorAccessDenied'],
+    meaning:
+      'Microsoft Graph answered 403 ErrorAccessDenied. The message carries the prefix "The Azure AD app does not have sufficient permissions to write events to the calendar." The permission is missing, or an RBAC for Applications scope (or a legacy application access policy) excludes the mailbox.',
+    steps: [
+      'In the Azure portal, open the Exchange app registration and go to API permissions.',
+      'Make sure Calendars.ReadWrite is granted as an Application permission (not Delegated).',
+      'Click Grant admin consent for your organization.',
+      'If access is restricted with RBAC for Applications or an application access policy, add the mailbox to the scope (Test-ServicePrincipalAuthorization shows the result).',
+      'The retry pass replays the failed transaction automatically; Replay on the Errors page does it at once.',
+    ],
+  },
+  {
+    code: 'DSEX040',
+    title: 'Microsoft Graph transient',
+    status: 'Failed',
+    retry: 'retried',
+    replayTrigger: 'backoff',
+    severity: 60,
+    graphErrorCodes: ['ApplicationThrottled', 'TooManyRequests', 'ServiceUnavailable'],
+    meaning:
+      'Transient error from Microsoft Graph (throttling 429, 500, 502, 503, 504, a timeout or a reset connection). The message reads "Transient error from Microsoft Graph: <inner>. Will retry on the next sync attempt." The row stays Failed so the retry pass picks it up.',
+    steps: [
+      'No action is needed: the retry pass replays it, honouring Retry-After.',
+      'If the rate of transients spikes, check the Microsoft 365 service health dashboard and tenant-level Graph throttling.',
+    ],
+  },
+  {
+    code: 'DSEX041',
+    title: 'Microsoft Entra ID transient',
+    status: 'Failed',
+    retry: 'retried',
+    replayTrigger: 'backoff',
+    severity: 85,
+    meaning:
+      'The token endpoint of Microsoft Entra ID was unavailable: throttling (429), a server error (5xx), a timeout or a network error. The credentials were not judged. The message reads "Transient error from Microsoft Entra ID: <inner>. Will retry on the next sync attempt."',
+    steps: [
+      'No action is needed: the retry pass replays it, honouring Retry-After.',
+      'If it persists, check the Microsoft Entra service health and that the Function App can reach EXCHANGE_AUTHORITY_HOST (outbound network rules, DNS, proxy).',
+    ],
+  },
+  {
+    code: 'DSEX050',
+    title: 'Invalid change message',
+    status: 'InvalidChangeMessage',
+    retry: 'n/a',
+    replayTrigger: 'never',
+    severity: 95,
+    meaning:
+      'The change message from the back office failed validation: the message names the field and the reason (e.g. "appointment.end is before appointment.start"). The raw body is kept on the row for inspection; nothing was written to Exchange, and the message was completed so it does not loop.',
+    steps: [
+      'Open the row on the Errors page to see the field and the raw body.',
+      'Correct the appointment or resource in the back office; its next change is synced as usual. Replaying this message would fail the same way.',
+    ],
+  },
+  {
+    code: 'DSUNK001',
+    title: 'Unexpected exception',
+    status: 'Failed',
+    retry: 'undiagnosed',
+    replayTrigger: 'backoff',
+    severity: 100,
+    meaning:
+      'A failure no rule recognises. The row stays Failed so the retry pass can replay it, and the full stack trace is written to the operational log (not to the row) so the maintainers can add a typed rule.',
+    steps: [
+      'Send the transaction ID and the time to support, with the matching trace from Application Insights (search the transaction ID).',
+      'The retry pass replays it with backoff in the meantime.',
+    ],
+  },
+];
+
+const BY_CODE = new Map<string, CatalogueEntry>(CATALOGUE.map((entry) => [entry.code, entry]));
+
+export function isCode(value: string): value is Code {
+  return BY_CODE.has(value);
+}
+
+export function catalogueEntry(code: Code): CatalogueEntry {
+  const entry = BY_CODE.get(code);
+  if (!entry) throw new Error(`Code ${code} is not in the catalogue`);
+  return entry;
+}
+
+/** Codes whose rows the retry pass reads: retried, fix config and undiagnosed. */
+export function isReplayable(code: Code): boolean {
+  return catalogueEntry(code).retry !== 'n/a';
+}
+
+export function codeForAadsts(aadsts: number): Code | undefined {
+  return CATALOGUE.find((entry) => entry.aadsts?.includes(aadsts))?.code;
+}
+
+export function codeForGraphError(graphErrorCode: string): Code | undefined {
+  return CATALOGUE.find((entry) => entry.graphErrorCodes?.includes(graphErrorCode))?.code;
+}
+
+/** The most severe of several codes (see `CatalogueEntry.severity`). */
+export function mostSevere(codes: readonly Code[]): Code | undefined {
+  let worst: CatalogueEntry | undefined;
+  for (const code of codes) {
+    const entry = catalogueEntry(code);
+    if (!worst || entry.severity > worst.severity) worst = entry;
+  }
+  return worst?.code;
+}

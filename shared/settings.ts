@@ -1,0 +1,272 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Every app setting the connector reads. The README's table, `local.settings.example.json` and the
+ * Bicep app settings are checked against this list by `test/unit/settingsConsistency.test.ts`.
+ */
+export interface SettingDefinition {
+  readonly name: string;
+  readonly meaning: string;
+  /** Value used when the setting is absent; `undefined` means the setting is required. */
+  readonly defaultValue?: string;
+  readonly optional?: boolean;
+  /** Alternative names that satisfy the setting (identity-based connections). */
+  readonly alternatives?: readonly string[];
+  readonly secret?: boolean;
+}
+
+export const SETTINGS: readonly SettingDefinition[] = [
+  {
+    name: 'EXCHANGE_TENANT_ID',
+    meaning: 'Directory (tenant) ID or verified domain of the Exchange app registration',
+  },
+  { name: 'EXCHANGE_CLIENT_ID', meaning: 'Application (client) ID of the Exchange app registration' },
+  {
+    name: 'EXCHANGE_CLIENT_SECRET',
+    meaning: 'Client secret of the app registration (a Key Vault reference in Azure)',
+    secret: true,
+  },
+  {
+    name: 'EXCHANGE_CLIENT_SECRET_EXPIRES_ON',
+    meaning: 'Expiry date of the client secret (ISO 8601); the health check warns from 30 days before',
+    optional: true,
+  },
+  {
+    name: 'EXCHANGE_AUTHORITY_HOST',
+    meaning: 'Microsoft Entra ID authority host (national clouds differ)',
+    defaultValue: 'https://login.microsoftonline.com',
+  },
+  {
+    name: 'GRAPH_ENDPOINT',
+    meaning: 'Microsoft Graph endpoint (national clouds differ)',
+    defaultValue: 'https://graph.microsoft.com',
+  },
+  {
+    name: 'ServiceBusConnection',
+    meaning:
+      'Service Bus connection string, or `ServiceBusConnection__fullyQualifiedNamespace` with a managed identity',
+    alternatives: ['ServiceBusConnection__fullyQualifiedNamespace'],
+    secret: true,
+  },
+  {
+    name: 'TableStorageConnection',
+    meaning:
+      'Table Storage connection string, or `TableStorageConnection__tableServiceUri` with a managed identity',
+    alternatives: ['TableStorageConnection__tableServiceUri'],
+    secret: true,
+  },
+  { name: 'APPOINTMENT_QUEUE', meaning: 'Queue of change messages', defaultValue: 'appointment-changes' },
+  {
+    name: 'RETRY_SCHEDULE',
+    meaning: 'NCRONTAB (six fields) of the retry pass',
+    defaultValue: '0 */5 * * * *',
+  },
+  { name: 'RETRY_WINDOW_DAYS', meaning: 'How far back the retry pass looks, in days', defaultValue: '14' },
+];
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+export interface SettingProblem {
+  readonly setting: string;
+  readonly kind: 'missing' | 'malformed';
+  /** Words for an administrator; never contains a secret value. */
+  readonly message: string;
+}
+
+export interface ExchangeCredentials {
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly authorityHost: string;
+  readonly graphEndpoint: string;
+  readonly secretExpiresOn?: Date;
+}
+
+/** How an adapter reaches a service: a connection string, or an endpoint with a managed identity. */
+export type ServiceConnection =
+  | { readonly kind: 'connectionString'; readonly connectionString: string }
+  | { readonly kind: 'identity'; readonly endpoint: string; readonly managedIdentityClientId?: string };
+
+export interface InfrastructureSettings {
+  readonly serviceBus: ServiceConnection;
+  readonly tableStorage: ServiceConnection;
+  readonly appointmentQueue: string;
+  readonly retrySchedule: string;
+  readonly retryWindowDays: number;
+}
+
+export type SettingsResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly problems: readonly SettingProblem[] };
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DOMAIN = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.[a-z]{2,63}$/i;
+
+/** A tenant id Entra ID accepts: a GUID or a verified domain name. */
+export function isValidTenantId(value: string): boolean {
+  return GUID.test(value) || DOMAIN.test(value);
+}
+
+function definition(name: string): SettingDefinition {
+  const found = SETTINGS.find((s) => s.name === name);
+  if (!found) throw new Error(`Unknown setting ${name}`);
+  return found;
+}
+
+function settingValue(env: Environment, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  if (raw) return raw;
+  return definition(name).defaultValue;
+}
+
+function httpsUrl(env: Environment, name: string, problems: SettingProblem[]): string {
+  const value = settingValue(env, name) ?? '';
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== 'https:') {
+    problems.push({
+      setting: name,
+      kind: 'malformed',
+      message: `${name} must be an https URL such as ${definition(name).defaultValue}, not "${value}"`,
+    });
+  }
+  return value.replace(/\/+$/, '');
+}
+
+export function readExchangeCredentials(env: Environment = process.env): SettingsResult<ExchangeCredentials> {
+  const problems: SettingProblem[] = [];
+  const required = (name: string, what: string): string => {
+    const value = settingValue(env, name);
+    if (!value) {
+      problems.push({ setting: name, kind: 'missing', message: `${name} (${what}) is not set` });
+      return '';
+    }
+    return value;
+  };
+  const tenantId = required('EXCHANGE_TENANT_ID', 'the Directory (tenant) ID');
+  const clientId = required('EXCHANGE_CLIENT_ID', 'the Application (client) ID');
+  const clientSecret = required('EXCHANGE_CLIENT_SECRET', 'the client secret value');
+  if (tenantId && !isValidTenantId(tenantId)) {
+    problems.push({
+      setting: 'EXCHANGE_TENANT_ID',
+      kind: 'malformed',
+      message: `EXCHANGE_TENANT_ID "${tenantId}" is neither a Directory (tenant) ID (a GUID) nor a domain name`,
+    });
+  }
+  if (clientId && !GUID.test(clientId)) {
+    problems.push({
+      setting: 'EXCHANGE_CLIENT_ID',
+      kind: 'malformed',
+      message: `EXCHANGE_CLIENT_ID "${clientId}" is not an Application (client) ID (a GUID)`,
+    });
+  }
+  const authorityHost = httpsUrl(env, 'EXCHANGE_AUTHORITY_HOST', problems);
+  const graphEndpoint = httpsUrl(env, 'GRAPH_ENDPOINT', problems);
+  let secretExpiresOn: Date | undefined;
+  const expiry = settingValue(env, 'EXCHANGE_CLIENT_SECRET_EXPIRES_ON');
+  if (expiry) {
+    secretExpiresOn = new Date(expiry);
+    if (Number.isNaN(secretExpiresOn.getTime())) {
+      problems.push({
+        setting: 'EXCHANGE_CLIENT_SECRET_EXPIRES_ON',
+        kind: 'malformed',
+        message: `EXCHANGE_CLIENT_SECRET_EXPIRES_ON "${expiry}" is not a date (use ISO 8601, e.g. 2027-05-31)`,
+      });
+    }
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  return {
+    ok: true,
+    value: {
+      tenantId,
+      clientId,
+      clientSecret,
+      authorityHost,
+      graphEndpoint,
+      ...(secretExpiresOn ? { secretExpiresOn } : {}),
+    },
+  };
+}
+
+function connection(env: Environment, prefix: string, endpointSuffix: string): ServiceConnection | undefined {
+  const connectionString = env[prefix]?.trim();
+  if (connectionString) return { kind: 'connectionString', connectionString };
+  const endpoint = env[`${prefix}__${endpointSuffix}`]?.trim();
+  if (!endpoint) return undefined;
+  const managedIdentityClientId = env[`${prefix}__clientId`]?.trim();
+  return { kind: 'identity', endpoint, ...(managedIdentityClientId ? { managedIdentityClientId } : {}) };
+}
+
+export function readInfrastructureSettings(
+  env: Environment = process.env,
+): SettingsResult<InfrastructureSettings> {
+  const problems: SettingProblem[] = [];
+  const serviceBus = connection(env, 'ServiceBusConnection', 'fullyQualifiedNamespace');
+  if (!serviceBus) {
+    problems.push({
+      setting: 'ServiceBusConnection',
+      kind: 'missing',
+      message: 'ServiceBusConnection (or ServiceBusConnection__fullyQualifiedNamespace) is not set',
+    });
+  }
+  const tableStorage = connection(env, 'TableStorageConnection', 'tableServiceUri');
+  if (!tableStorage) {
+    problems.push({
+      setting: 'TableStorageConnection',
+      kind: 'missing',
+      message: 'TableStorageConnection (or TableStorageConnection__tableServiceUri) is not set',
+    });
+  }
+  const windowText = settingValue(env, 'RETRY_WINDOW_DAYS') ?? '';
+  const retryWindowDays = Number(windowText);
+  if (!Number.isInteger(retryWindowDays) || retryWindowDays < 1 || retryWindowDays > 365) {
+    problems.push({
+      setting: 'RETRY_WINDOW_DAYS',
+      kind: 'malformed',
+      message: `RETRY_WINDOW_DAYS must be a whole number of days from 1 to 365, not "${windowText}"`,
+    });
+  }
+  const retrySchedule = settingValue(env, 'RETRY_SCHEDULE') ?? '';
+  if (retrySchedule.split(/\s+/).length !== 6) {
+    problems.push({
+      setting: 'RETRY_SCHEDULE',
+      kind: 'malformed',
+      message: `RETRY_SCHEDULE must be an NCRONTAB expression of six fields, not "${retrySchedule}"`,
+    });
+  }
+  if (!serviceBus || !tableStorage || problems.length > 0) return { ok: false, problems };
+  return {
+    ok: true,
+    value: {
+      serviceBus,
+      tableStorage,
+      appointmentQueue: settingValue(env, 'APPOINTMENT_QUEUE') ?? 'appointment-changes',
+      retrySchedule,
+      retryWindowDays,
+    },
+  };
+}
+
+/**
+ * Identifies one set of credentials (to key token caches and to notice a corrected secret) without
+ * revealing it: a truncated SHA-256 over all three values.
+ */
+export function credentialsFingerprint(credentials: ExchangeCredentials): string {
+  return createHash('sha256')
+    .update(
+      [credentials.authorityHost, credentials.tenantId, credentials.clientId, credentials.clientSecret].join(
+        '\n',
+      ),
+    )
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/** Problems rendered as one sentence for a transaction message or a log line. */
+export function describeProblems(problems: readonly SettingProblem[]): string {
+  return problems.map((p) => p.message).join('; ');
+}
