@@ -62,6 +62,16 @@ export const SETTINGS: readonly SettingDefinition[] = [
     defaultValue: '0 */5 * * * *',
   },
   { name: 'RETRY_WINDOW_DAYS', meaning: 'How far back the retry pass looks, in days', defaultValue: '14' },
+  {
+    name: 'ENTRA_REQUEST_TIMEOUT_MS',
+    meaning: 'How long a token request to Microsoft Entra ID may take before it counts as transient (DSEX041)',
+    defaultValue: '10000',
+  },
+  {
+    name: 'GRAPH_REQUEST_TIMEOUT_MS',
+    meaning: 'How long one Microsoft Graph request may take before it counts as transient (DSEX040)',
+    defaultValue: '15000',
+  },
 ];
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -93,6 +103,8 @@ export interface InfrastructureSettings {
   readonly appointmentQueue: string;
   readonly retrySchedule: string;
   readonly retryWindowDays: number;
+  readonly entraRequestTimeoutMs: number;
+  readonly graphRequestTimeoutMs: number;
 }
 
 export type SettingsResult<T> =
@@ -238,6 +250,20 @@ export function readInfrastructureSettings(
       message: `RETRY_SCHEDULE must be an NCRONTAB expression of six fields, not "${retrySchedule}"`,
     });
   }
+  const timeout = (name: string): number => {
+    const text = settingValue(env, name) ?? '';
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 100 || value > 300_000) {
+      problems.push({
+        setting: name,
+        kind: 'malformed',
+        message: `${name} must be a whole number of milliseconds from 100 to 300000, not "${text}"`,
+      });
+    }
+    return value;
+  };
+  const entraRequestTimeoutMs = timeout('ENTRA_REQUEST_TIMEOUT_MS');
+  const graphRequestTimeoutMs = timeout('GRAPH_REQUEST_TIMEOUT_MS');
   if (!serviceBus || !tableStorage || problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
@@ -247,6 +273,8 @@ export function readInfrastructureSettings(
       appointmentQueue: settingValue(env, 'APPOINTMENT_QUEUE') ?? 'appointment-changes',
       retrySchedule,
       retryWindowDays,
+      entraRequestTimeoutMs,
+      graphRequestTimeoutMs,
     },
   };
 }

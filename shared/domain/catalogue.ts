@@ -27,6 +27,7 @@ export type Code =
   | 'DSEX012'
   | 'DSEX020'
   | 'DSEX021'
+  | 'DSEX022'
   | 'DSEX030'
   | 'DSEX040'
   | 'DSEX041'
@@ -240,6 +241,20 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     meaning:
       'The event was already gone from the calendar when the connector deleted it (someone removed it in Outlook). The status is Skipped; the desired end state (no event) is already true.',
     steps: ['No action is needed.'],
+  },
+  {
+    code: 'DSEX022',
+    title: 'Superseded change',
+    status: 'Skipped',
+    retry: 'n/a',
+    replayTrigger: 'never',
+    severity: 10,
+    meaning:
+      'The change is older than a change of the same appointment the connector already received (a lower version, or an earlier changedAt), so it was not applied: applying it would undo the newer one. A failed transaction overtaken by a later success of its appointment is marked the same way by the retry pass.',
+    steps: [
+      'No action is needed: Exchange follows the newest change.',
+      'If this appears often, check that the back office increments version (or changedAt) on every change of an appointment.',
+    ],
   },
   {
     code: 'DSEX030',

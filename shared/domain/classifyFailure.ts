@@ -1,0 +1,113 @@
+import { type Code, catalogueEntry, codeForAadsts, codeForGraphError } from './catalogue';
+import {
+  DiagnosedFailure,
+  GraphRequestError,
+  InvalidExchangeCredentialsException,
+  TokenEndpointError,
+} from './failures';
+
+export const ACCESS_DENIED_PREFIX =
+  'The Azure AD app does not have sufficient permissions to write events to the calendar.';
+
+/** What the classifier needs to know about where the failure happened. */
+export interface FailureContext {
+  readonly clientId?: string;
+  readonly tenantId?: string;
+  /** The Graph call that failed, and for which resource. */
+  readonly graphCall?: {
+    readonly action: 'create' | 'update' | 'delete' | 'probe';
+    readonly mailbox: string;
+    readonly resourceName: string;
+  };
+}
+
+const TRANSIENT_HTTP = new Set([408, 429, 500, 502, 503, 504]);
+
+function classifyToken(error: TokenEndpointError, context: FailureContext): DiagnosedFailure {
+  const { aadsts, oauthError, httpStatus, transport, retryAfterMs } = error.details;
+  if (transport || (httpStatus !== undefined && (httpStatus === 429 || httpStatus >= 500))) {
+    const inner = transport === 'timeout' ? 'the token request timed out' : error.message;
+    return new DiagnosedFailure(
+      'DSEX041',
+      `Transient error from Microsoft Entra ID: ${inner}. Will retry on the next sync attempt.`,
+      retryAfterMs,
+    );
+  }
+  const clientId = context.clientId ?? 'unknown';
+  const tag = aadsts !== undefined ? `AADSTS${aadsts}` : (oauthError ?? `HTTP ${httpStatus ?? '?'}`);
+  const code: Code = (aadsts !== undefined ? codeForAadsts(aadsts) : undefined) ?? 'DSEX005';
+  const messages: Partial<Record<Code, string>> = {
+    DSEX001: `The client secret of Client ID ${clientId} has expired (${tag}). Generate a new secret and update EXCHANGE_CLIENT_SECRET.`,
+    DSEX002: `The client secret of Client ID ${clientId} is invalid (${tag}). EXCHANGE_CLIENT_SECRET must hold the secret value, not its ID.`,
+    DSEX003: `Client ID ${clientId} is unknown in tenant ${context.tenantId ?? 'unknown'} (${tag}). Check EXCHANGE_CLIENT_ID.`,
+    DSEX004: `Tenant ${context.tenantId ?? 'unknown'} is unknown or malformed (${tag}). Check EXCHANGE_TENANT_ID.`,
+    DSEX006: `No client secret reached Microsoft Entra ID for Client ID ${clientId} (${tag}). Check EXCHANGE_CLIENT_SECRET.`,
+  };
+  const message =
+    messages[code] ??
+    `Microsoft Entra ID rejected the credentials of Client ID ${clientId} (${tag}${oauthError && aadsts !== undefined ? ` ${oauthError}` : ''}).`;
+  return new InvalidExchangeCredentialsException(code, message, aadsts, catalogueEntry(code).setting);
+}
+
+function classifyGraph(error: GraphRequestError, context: FailureContext): DiagnosedFailure {
+  const { httpStatus, graphCode, transport, retryAfterMs } = error.details;
+  const call = context.graphCall;
+  const target = call ? `${call.resourceName} (${call.mailbox})` : 'the mailbox';
+  const answer = [httpStatus, graphCode].filter((part) => part !== undefined).join(' ');
+  if (transport || (httpStatus !== undefined && TRANSIENT_HTTP.has(httpStatus))) {
+    const inner = transport
+      ? `${transport === 'timeout' ? 'timeout' : 'connection reset'} for ${target}`
+      : `${answer} for ${target}`;
+    return new DiagnosedFailure(
+      'DSEX040',
+      `Transient error from Microsoft Graph: ${inner}. Will retry on the next sync attempt.`,
+      retryAfterMs,
+    );
+  }
+  if (httpStatus === 401) {
+    return new DiagnosedFailure(
+      'DSEX010',
+      `Microsoft Graph rejected the access token for ${target} (${answer}). Check the app's Microsoft Graph application permissions and admin consent.`,
+    );
+  }
+  if (httpStatus === 403) {
+    return new DiagnosedFailure(
+      'DSEX030',
+      `${ACCESS_DENIED_PREFIX} Microsoft Graph answered ${answer} for ${target}.`,
+    );
+  }
+  const byCode = graphCode ? codeForGraphError(graphCode) : undefined;
+  if (byCode === 'DSEX012') {
+    return new DiagnosedFailure(
+      'DSEX012',
+      `The mailbox of ${target} is not a valid user in the directory (${graphCode}).`,
+    );
+  }
+  if (httpStatus === 404 && call?.action === 'delete') {
+    return new DiagnosedFailure('DSEX021', `The event of ${target} was already deleted.`);
+  }
+  return unexpected(error);
+}
+
+function firstLine(text: string): string {
+  return (text.split('\n')[0] ?? '').slice(0, 300);
+}
+
+function unexpected(error: unknown): DiagnosedFailure {
+  const description =
+    error instanceof Error ? `${error.name}: ${firstLine(error.message)}` : `a thrown ${typeof error}`;
+  const failure = new DiagnosedFailure(
+    'DSUNK001',
+    `Unexpected exception: ${description}. The stack trace is in the operational log.`,
+  );
+  if (error instanceof Error && error.stack) failure.stack = error.stack;
+  return failure;
+}
+
+/** Turns anything thrown while syncing into a diagnosed failure with a catalogue code. */
+export function classifyFailure(error: unknown, context: FailureContext = {}): DiagnosedFailure {
+  if (error instanceof DiagnosedFailure) return error;
+  if (error instanceof TokenEndpointError) return classifyToken(error, context);
+  if (error instanceof GraphRequestError) return classifyGraph(error, context);
+  return unexpected(error);
+}

@@ -1,0 +1,132 @@
+import type { ExchangeCredentials } from '../settings';
+import type { AppointmentSnapshot, ResourceAssignment } from './changeMessage';
+import type { GraphEventPayload } from './eventPayload';
+import type { ReplayRequest } from './replayMessage';
+import type { TransactionRecord } from './transaction';
+
+/** The newest state of an appointment the connector has received (not necessarily synced). */
+export interface AppointmentState {
+  readonly appointmentId: string;
+  readonly version: number;
+  readonly changeId: string;
+  readonly deleted: boolean;
+  readonly snapshot?: AppointmentSnapshot;
+  readonly receivedAt: Date;
+}
+
+/** The event that stands for one resource of one appointment in Exchange. */
+export interface EventMapping {
+  readonly appointmentId: string;
+  readonly resourceId: string;
+  readonly mailbox: string;
+  readonly eventId: string;
+  readonly updatedAt: Date;
+}
+
+export interface ResourceState extends ResourceAssignment {
+  readonly changedAt: Date;
+}
+
+/** A transaction the retry pass may replay (the "Pending" index: replayable rows only). */
+export interface PendingReplay {
+  readonly transactionId: string;
+  readonly appointmentId: string;
+  readonly code: TransactionRecord['code'];
+  readonly attempts: number;
+  readonly firstFailedAt: Date;
+  readonly lastAttemptAt: Date;
+  readonly nextAttemptAt: Date;
+  readonly waitingOnResources: readonly string[];
+  /** Optimistic concurrency token of the index entry. */
+  readonly etag: string;
+}
+
+export interface AppointmentStore {
+  getAppointment(appointmentId: string): Promise<AppointmentState | undefined>;
+  /** Saves the state unless a newer version is already stored; answers whether it was saved. */
+  saveAppointmentIfNewer(state: AppointmentState): Promise<boolean>;
+}
+
+export interface MappingStore {
+  listMappings(appointmentId: string): Promise<EventMapping[]>;
+  putMapping(mapping: EventMapping): Promise<void>;
+  deleteMapping(appointmentId: string, resourceId: string): Promise<void>;
+}
+
+export interface ResourceStore {
+  getResources(resourceIds: readonly string[]): Promise<Map<string, ResourceState>>;
+  /** Saves the state unless a newer one is stored; answers whether it was saved. */
+  saveResourceIfNewer(state: ResourceState): Promise<boolean>;
+}
+
+export interface TransactionStore {
+  getTransaction(transactionId: string): Promise<TransactionRecord | undefined>;
+  /**
+   * Writes the row and keeps the indexes in step: the Pending index holds it while it is replayable
+   * (`nextAttemptAt` set), the Failures index while its status is not Success.
+   */
+  recordTransaction(record: TransactionRecord): Promise<void>;
+  listPending(): Promise<PendingReplay[]>;
+  /** Moves a pending entry's next attempt under its ETag; false when another pass got there first. */
+  claimPending(entry: PendingReplay, nextAttemptAt: Date): Promise<boolean>;
+}
+
+/** One line of the Errors page: a transaction whose status is not Success, inside the window. */
+export interface FailureSummary {
+  readonly transactionId: string;
+  readonly appointmentId: string;
+  readonly operation: TransactionRecord['operation'];
+  readonly status: TransactionRecord['status'];
+  readonly code?: TransactionRecord['code'];
+  readonly message: string;
+  readonly attempts: number;
+  readonly createdAt: Date;
+  readonly lastAttemptAt: Date;
+  readonly nextAttemptAt?: Date;
+  readonly needsManualAction: boolean;
+  /** Names and mailboxes of the resources with a failed outcome, for display. */
+  readonly resources: readonly { readonly name: string; readonly mailbox: string }[];
+}
+
+export interface FailureQuery {
+  readonly since: Date;
+  readonly code?: string;
+  readonly status?: string;
+  readonly appointmentId?: string;
+  readonly pageSize: number;
+  readonly continuationToken?: string;
+}
+
+export interface FailureIndex {
+  /** Newest first, across the days since `since`. */
+  listFailures(query: FailureQuery): Promise<{ items: FailureSummary[]; continuationToken?: string }>;
+  countFailuresByCode(since: Date): Promise<Record<string, number>>;
+}
+
+/** Microsoft Entra ID: an app-only token for Microsoft Graph. Throws `TokenEndpointError`. */
+export interface TokenProvider {
+  acquireToken(credentials: ExchangeCredentials): Promise<string>;
+}
+
+/** One resource mailbox's calendar through Microsoft Graph. Throws `GraphRequestError`. */
+export interface CalendarGateway {
+  /** Creates the event; a create repeated with the same `transactionId` answers the first event. */
+  createEvent(mailbox: string, event: GraphEventPayload, transactionId: string): Promise<string>;
+  updateEvent(mailbox: string, eventId: string, event: GraphEventPayload): Promise<void>;
+  deleteEvent(mailbox: string, eventId: string): Promise<void>;
+  /** One cheap read of the calendar: the retry pass's probe for DSEX010 / DSEX030. */
+  probe(mailbox: string): Promise<void>;
+}
+
+/** Puts replay requests on the queue; a message id seen before within the window is dropped. */
+export interface ReplaySender {
+  send(messages: readonly { readonly messageId: string; readonly body: ReplayRequest }[]): Promise<void>;
+}
+
+export type CalendarGatewayFactory = (credentials: ExchangeCredentials) => CalendarGateway;
+
+/** Structured operational log; every line goes through secret redaction before it is written. */
+export interface OperationalLog {
+  info(message: string, properties: Record<string, unknown>): void;
+  error(message: string, properties: Record<string, unknown>): void;
+}
