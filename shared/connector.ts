@@ -1,10 +1,12 @@
 import { EntraTokenProvider } from './adapters/entraTokenProvider';
 import { GraphCalendarGateway, type GraphCounters } from './adapters/graphCalendarGateway';
 import { MailboxLimiter } from './adapters/mailboxLimiter';
+import { ServiceBusReplaySender, serviceBusClient } from './adapters/serviceBusReplaySender';
 import { createTableStores, type TableStores } from './adapters/tables';
 import { ChangeProcessor } from './domain/changeProcessor';
 import type { OperationalLog } from './domain/ports';
 import { redactDeep } from './domain/redaction';
+import { RetryPass } from './domain/retryPass';
 import {
   credentialsFingerprint,
   describeProblems,
@@ -22,8 +24,11 @@ export interface Connector {
   readonly tokens: EntraTokenProvider;
   readonly limiter: MailboxLimiter;
   readonly graphCounters: GraphCounters;
+  readonly replaySender: ServiceBusReplaySender;
   /** A processor that logs to the given sink (one per invocation). */
   processor(log: OperationalLog): ChangeProcessor;
+  /** A retry pass (also the Errors page's manual replay) that logs to the given sink. */
+  retryPass(log: OperationalLog): RetryPass;
   /** The secret values that must never appear in a row, a log line or a response. */
   secrets(): string[];
 }
@@ -61,6 +66,10 @@ export function buildConnector(env: Environment = process.env): Connector {
     }
     return gateway;
   };
+  const replaySender = new ServiceBusReplaySender(
+    serviceBusClient(settings.serviceBus),
+    settings.appointmentQueue,
+  );
   const secrets = () => {
     const credentials = readCredentials();
     return credentials.ok ? [credentials.value.clientSecret] : [];
@@ -71,8 +80,20 @@ export function buildConnector(env: Environment = process.env): Connector {
     tokens,
     limiter,
     graphCounters,
+    replaySender,
     secrets,
     processor: (log) => new ChangeProcessor({ ...stores, tokens, calendars, readCredentials, log }),
+    retryPass: (log) =>
+      new RetryPass({
+        transactions: stores.transactions,
+        resources: stores.resources,
+        tokens,
+        calendars,
+        readCredentials,
+        sender: replaySender,
+        log,
+        windowDays: settings.retryWindowDays,
+      }),
   };
 }
 

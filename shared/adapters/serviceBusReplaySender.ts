@@ -1,0 +1,47 @@
+import { ServiceBusClient, type ServiceBusMessage, type ServiceBusSender } from '@azure/service-bus';
+import type { ReplaySender } from '../domain/ports';
+import type { ReplayRequest } from '../domain/replayMessage';
+import type { ServiceConnection } from '../settings';
+import { azureCredential } from './azureCredential';
+
+export function serviceBusClient(connection: ServiceConnection): ServiceBusClient {
+  return connection.kind === 'connectionString'
+    ? new ServiceBusClient(connection.connectionString)
+    : new ServiceBusClient(connection.endpoint, azureCredential(connection.managedIdentityClientId));
+}
+
+/** Sends replay requests to the change queue in as few batches as fit, with their deterministic ids. */
+export class ServiceBusReplaySender implements ReplaySender {
+  private sender: ServiceBusSender | undefined;
+
+  constructor(
+    private readonly client: ServiceBusClient,
+    private readonly queueName: string,
+  ) {}
+
+  async send(messages: readonly { messageId: string; body: ReplayRequest }[]): Promise<void> {
+    this.sender ??= this.client.createSender(this.queueName);
+    const sender = this.sender;
+    let batch = await sender.createMessageBatch();
+    for (const { messageId, body } of messages) {
+      const message: ServiceBusMessage = {
+        messageId,
+        body,
+        contentType: 'application/json',
+        subject: 'replay',
+      };
+      if (batch.tryAddMessage(message)) continue;
+      if (batch.count === 0)
+        throw new Error(`Replay message ${messageId} is larger than a Service Bus batch`);
+      await sender.sendMessages(batch);
+      batch = await sender.createMessageBatch();
+      if (!batch.tryAddMessage(message))
+        throw new Error(`Replay message ${messageId} is larger than a Service Bus batch`);
+    }
+    if (batch.count > 0) await sender.sendMessages(batch);
+  }
+
+  async close(): Promise<void> {
+    await this.sender?.close();
+  }
+}

@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import { ServiceBusClient, type ServiceBusSender } from '@azure/service-bus';
+import { definition as syncAppointment } from '../../functions/syncAppointment';
+import { type Connector, connector } from '../../shared/connector';
+import { transactionIdFor } from '../../shared/domain/ids';
+import type { TransactionRecord } from '../../shared/domain/transaction';
+import { type StandIns, type StandInsOptions, startStandIns } from '../../stand-ins';
+import { type FaultProxy, startFaultProxy } from '../../stand-ins/faultProxy';
+import { type RunningQueue, runQueueFunction } from '../../stand-ins/host/queueRunner';
+import type { Sandbox } from '../../stand-ins/sandbox';
+import type { ServiceBusEmulator } from '../../stand-ins/serviceBus';
+
+export const QUEUE = 'appointment-changes';
+
+export interface HarnessOptions extends StandInsOptions {
+  /** Extra or overriding app settings. */
+  readonly settings?: Record<string, string>;
+  /** Start the queue runner for syncAppointment (default true). */
+  readonly runQueue?: boolean;
+}
+
+/**
+ * The connector wired to real stand-ins exactly as a deployment is: app settings in process.env
+ * (connection strings, authority host, Graph endpoint), Table Storage behind a fault proxy, and
+ * syncAppointment run by the host-like queue runner.
+ */
+export interface Harness {
+  readonly standIns: StandIns;
+  readonly sandbox: Sandbox;
+  readonly serviceBus: ServiceBusEmulator;
+  readonly tableProxy: FaultProxy;
+  readonly settings: Record<string, string>;
+  readonly logs: string[];
+  readonly sender: ServiceBusSender;
+  connector(): Connector;
+  /** Sends change bodies to the queue; the message id is the changeId when there is one. */
+  send(...bodies: unknown[]): Promise<void>;
+  /** Waits for the transaction of a change (or a transaction id) to be recorded and to satisfy `until`. */
+  waitForTransaction(
+    changeOrTransactionId: string,
+    until?: (row: TransactionRecord) => boolean,
+    timeoutMs?: number,
+  ): Promise<TransactionRecord>;
+  setSetting(name: string, value: string | undefined): void;
+  startQueue(): Promise<void>;
+  stopQueue(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const standIns = await startStandIns(options);
+  const { azurite, serviceBus, sandbox } = standIns;
+  if (!azurite || !serviceBus || !sandbox) throw new Error('the harness needs all three stand-ins');
+  const tableProxy = await startFaultProxy(azurite.port);
+  const settings: Record<string, string> = {
+    EXCHANGE_TENANT_ID: sandbox.tenant.tenantId,
+    EXCHANGE_CLIENT_ID: sandbox.tenant.clientId,
+    EXCHANGE_CLIENT_SECRET: sandbox.tenant.clientSecret,
+    EXCHANGE_AUTHORITY_HOST: sandbox.authorityHost,
+    GRAPH_ENDPOINT: sandbox.graphEndpoint,
+    ServiceBusConnection: serviceBus.connectionString,
+    TableStorageConnection: tableProxy.through(azurite.connectionString),
+    APPOINTMENT_QUEUE: QUEUE,
+    ENTRA_REQUEST_TIMEOUT_MS: '2000',
+    GRAPH_REQUEST_TIMEOUT_MS: '3000',
+    ...options.settings,
+  };
+  Object.assign(process.env, settings);
+  const logs: string[] = [];
+  const client = new ServiceBusClient(serviceBus.connectionString);
+  const sender = client.createSender(QUEUE);
+  let queue: RunningQueue | undefined;
+
+  const harness: Harness = {
+    standIns,
+    sandbox,
+    serviceBus,
+    tableProxy,
+    settings,
+    logs,
+    sender,
+    connector: () => connector(),
+    async send(...bodies) {
+      await sender.sendMessages(
+        bodies.map((body) => {
+          const changeId =
+            typeof body === 'object' && body !== null && 'changeId' in body
+              ? String(body.changeId)
+              : undefined;
+          return { body, messageId: changeId ?? randomUUID(), contentType: 'application/json' };
+        }),
+      );
+    },
+    async waitForTransaction(id, until = () => true, timeoutMs = 15_000) {
+      const transactionId = id.startsWith('tx-') ? id : transactionIdFor(id);
+      const deadline = Date.now() + timeoutMs;
+      let last: TransactionRecord | undefined;
+      while (Date.now() < deadline) {
+        last = await connector()
+          .stores.transactions.getTransaction(transactionId)
+          .catch(() => undefined);
+        if (last && until(last)) return last;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error(
+        `transaction ${transactionId} not recorded as expected in ${timeoutMs} ms; last: ${JSON.stringify(last)}`,
+      );
+    },
+    setSetting(name, value) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    },
+    async startQueue() {
+      queue ??= await runQueueFunction(syncAppointment, {
+        onLog: (level, args) =>
+          logs.push(`${level} ${args.map((a) => (a instanceof Error ? a.stack : String(a))).join(' ')}`),
+      });
+    },
+    async stopQueue() {
+      await queue?.stop();
+      queue = undefined;
+    },
+    async stop() {
+      await harness.stopQueue();
+      await sender.close();
+      await client.close();
+      await connector().replaySender.close();
+      await tableProxy.stop();
+      await standIns.stop();
+    },
+  };
+  if (options.runQueue !== false) await harness.startQueue();
+  return harness;
+}
