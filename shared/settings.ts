@@ -64,7 +64,8 @@ export const SETTINGS: readonly SettingDefinition[] = [
   { name: 'RETRY_WINDOW_DAYS', meaning: 'How far back the retry pass looks, in days', defaultValue: '14' },
   {
     name: 'ENTRA_REQUEST_TIMEOUT_MS',
-    meaning: 'How long a token request to Microsoft Entra ID may take before it counts as transient (DSEX041)',
+    meaning:
+      'How long a token request to Microsoft Entra ID may take before it counts as transient (DSEX041)',
     defaultValue: '10000',
   },
   {
