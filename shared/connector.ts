@@ -28,7 +28,7 @@ export interface Connector {
   /** A processor that logs to the given sink (one per invocation). */
   processor(log: OperationalLog): ChangeProcessor;
   /** A retry pass (also the Errors page's manual replay) that logs to the given sink. */
-  retryPass(log: OperationalLog): RetryPass;
+  retryPass(log: OperationalLog, clock?: { now: () => Date }): RetryPass;
   /** The secret values that must never appear in a row, a log line or a response. */
   secrets(): string[];
 }
@@ -83,8 +83,9 @@ export function buildConnector(env: Environment = process.env): Connector {
     replaySender,
     secrets,
     processor: (log) => new ChangeProcessor({ ...stores, tokens, calendars, readCredentials, log }),
-    retryPass: (log) =>
+    retryPass: (log, clock) =>
       new RetryPass({
+        ...clock,
         transactions: stores.transactions,
         resources: stores.resources,
         tokens,

@@ -19,7 +19,9 @@ export function runTimerFunction(
     readonly onLog?: (level: string, args: unknown[]) => void;
   } = {},
 ): RunningTimer {
-  const schedule = parseNcrontab(resolveBindingExpression(definition.options.schedule, options.env ?? process.env));
+  const schedule = parseNcrontab(
+    resolveBindingExpression(definition.options.schedule, options.env ?? process.env),
+  );
   const log = options.onLog ?? (() => {});
   let timeout: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;

@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ServiceBusClient } from '@azure/service-bus';
+
+/** `npm run send -- <file.json | folder> …`: puts change messages on the local run's queue. */
+function changesIn(path: string): unknown[] {
+  if (statSync(path).isDirectory()) {
+    return readdirSync(path)
+      .filter((file) => file.endsWith('.json'))
+      .sort()
+      .flatMap((file) => changesIn(join(path, file)));
+  }
+  const parsed = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+  return Array.isArray(parsed) ? parsed : [parsed];
+}
+
+async function main(): Promise<void> {
+  const paths = process.argv.slice(2);
+  if (paths.length === 0) throw new Error('usage: npm run send -- <file.json | folder> …');
+  const endpointsFile = resolve(__dirname, '..', '.local', 'endpoints.json');
+  if (!existsSync(endpointsFile))
+    throw new Error('No .local/endpoints.json: start the connector first with npm start');
+  const endpoints = JSON.parse(readFileSync(endpointsFile, 'utf8')) as {
+    serviceBusConnectionString: string;
+    queueName: string;
+  };
+  const changes = paths.flatMap((path) => changesIn(resolve(path)));
+  const client = new ServiceBusClient(endpoints.serviceBusConnectionString);
+  const sender = client.createSender(endpoints.queueName);
+  try {
+    await sender.sendMessages(
+      changes.map((body) => {
+        const changeId =
+          typeof body === 'object' && body !== null && 'changeId' in body ? String(body.changeId) : undefined;
+        return { body, contentType: 'application/json', messageId: changeId ?? randomUUID() };
+      }),
+    );
+    console.log(
+      `Sent ${changes.length} change message${changes.length === 1 ? '' : 's'} to ${endpoints.queueName}.`,
+    );
+  } finally {
+    await sender.close();
+    await client.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

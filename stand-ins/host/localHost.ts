@@ -1,0 +1,107 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type StandIns, startStandIns } from '..';
+import { loadFunctionDefinitions } from './functionCatalog';
+import { serveHttpFunctions } from './httpRunner';
+import { hasRealCredentials, readLocalSettings } from './localSettings';
+import { runQueueFunction } from './queueRunner';
+import { runTimerFunction } from './timerRunner';
+
+const root = join(__dirname, '..', '..');
+
+export interface LocalHostOptions {
+  readonly port?: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface RunningLocalHost {
+  readonly errorsPageUrl: string;
+  readonly endpointsFile: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * `npm start`: the stand-ins (the sandbox only without real credentials), then every registered
+ * function run as the Functions host would: queue, timer and HTTP triggers on one process.
+ */
+export async function startLocalHost(options: LocalHostOptions = {}): Promise<RunningLocalHost> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const configured = readLocalSettings(join(root, 'local.settings.json'));
+  const realTenant = hasRealCredentials(configured);
+  const standIns: StandIns = await startStandIns({
+    sandbox: realTenant ? false : {},
+    azurite: configured.TableStorageConnection ? false : {},
+    serviceBus: configured.ServiceBusConnection ? false : {},
+  });
+  const demo = standIns.sandbox;
+  const settings: Record<string, string> = {
+    APPOINTMENT_QUEUE: 'appointment-changes',
+    ...configured,
+    ...(standIns.endpoints.tableConnectionString
+      ? { TableStorageConnection: standIns.endpoints.tableConnectionString }
+      : {}),
+    ...(standIns.endpoints.serviceBusConnectionString
+      ? { ServiceBusConnection: standIns.endpoints.serviceBusConnectionString }
+      : {}),
+    ...(demo
+      ? {
+          EXCHANGE_TENANT_ID: demo.tenant.tenantId,
+          EXCHANGE_CLIENT_ID: demo.tenant.clientId,
+          EXCHANGE_CLIENT_SECRET: demo.tenant.clientSecret,
+          EXCHANGE_AUTHORITY_HOST: demo.authorityHost,
+          GRAPH_ENDPOINT: demo.graphEndpoint,
+        }
+      : {}),
+  };
+  Object.assign(process.env, settings);
+
+  const functionLog = (name: string) => (level: string, args: unknown[]) =>
+    log(`[${name}] ${level}: ${args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ')}`);
+  const definitions = loadFunctionDefinitions();
+  const stops: Array<() => Promise<void>> = [];
+  for (const definition of definitions) {
+    if (definition.trigger === 'serviceBusQueue') {
+      const queue = await runQueueFunction(definition, { onLog: functionLog(definition.name) });
+      stops.push(() => queue.stop());
+    } else if (definition.trigger === 'timer') {
+      const timer = runTimerFunction(definition, { onLog: functionLog(definition.name) });
+      stops.push(() => timer.stop());
+    }
+  }
+  const http = await serveHttpFunctions(
+    definitions.filter((d) => d.trigger === 'http'),
+    { port: options.port ?? 7071, host: '127.0.0.1' },
+  );
+  stops.push(() => http.stop());
+
+  const errorsPageUrl = `${http.url}/`;
+  const endpointsFile = join(root, '.local', 'endpoints.json');
+  mkdirSync(join(root, '.local'), { recursive: true });
+  writeFileSync(
+    endpointsFile,
+    `${JSON.stringify(
+      {
+        errorsPageUrl,
+        serviceBusConnectionString: settings.ServiceBusConnection,
+        tableConnectionString: settings.TableStorageConnection,
+        queueName: settings.APPOINTMENT_QUEUE,
+        ...(demo ? { demoDomain: demo.tenant.domain } : {}),
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  log(`Functions: ${definitions.map((d) => `${d.name} (${d.trigger})`).join(', ')}`);
+  log(
+    realTenant ? 'Using the tenant configured in the settings.' : `Demo tenant: ${demo?.tenant.domain ?? ''}`,
+  );
+  log(`Errors page: ${errorsPageUrl}`);
+  return {
+    errorsPageUrl,
+    endpointsFile,
+    async stop() {
+      for (const stop of stops.reverse()) await stop().catch(() => undefined);
+      await standIns.stop();
+    },
+  };
+}

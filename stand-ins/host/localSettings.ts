@@ -1,0 +1,30 @@
+import { existsSync, readFileSync } from 'node:fs';
+
+/**
+ * App settings the way the Functions host assembles them locally: `local.settings.json` Values,
+ * overridden by the process environment.
+ */
+export function readLocalSettings(
+  file: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Record<string, string> {
+  const values: Record<string, string> = {};
+  if (existsSync(file)) {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { Values?: Record<string, unknown> };
+    for (const [name, value] of Object.entries(parsed.Values ?? {})) {
+      if (typeof value === 'string' && value !== '') values[name] = value;
+    }
+  }
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && value !== '') values[name] = value;
+  }
+  return values;
+}
+
+/** Whether the settings name a real tenant (then the local run talks to it instead of the sandbox). */
+export function hasRealCredentials(settings: Readonly<Record<string, string>>): boolean {
+  const placeholder = (value: string | undefined) => !value || /^<.*>$/.test(value);
+  return !['EXCHANGE_TENANT_ID', 'EXCHANGE_CLIENT_ID', 'EXCHANGE_CLIENT_SECRET'].some((name) =>
+    placeholder(settings[name]),
+  );
+}
