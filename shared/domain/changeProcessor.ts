@@ -16,6 +16,7 @@ import { classifyFailure } from './classifyFailure';
 import { eventPayload } from './eventPayload';
 import { DiagnosedFailure, GraphRequestError } from './failures';
 import { eventTransactionId, transactionIdFor } from './ids';
+import { KeyedSerializer } from './keyedSerializer';
 import type {
   AppointmentStore,
   CalendarGateway,
@@ -31,6 +32,8 @@ import { parseReplayRequest, type ReplayRequest } from './replayMessage';
 import { nextAttemptAt } from './retryPolicy';
 import { effectiveResources, type PlannedCall, planDelete, planUpsert, type SyncPlan } from './syncPlan';
 import type { ResourceOutcome, TransactionOperation, TransactionRecord } from './transaction';
+
+const appointmentLanes = new KeyedSerializer();
 
 export interface ChangeProcessorDependencies {
   readonly transactions: TransactionStore;
@@ -117,12 +120,12 @@ export class ChangeProcessor {
     const started = Date.now();
     const decoded = decodeBody(body);
     const replay = parseReplayRequest(decoded);
-    if (replay) return this.replay(replay, started);
+    if (replay) return appointmentLanes.run(replay.appointmentId, () => this.replay(replay, started));
     const parsed = parseChangeMessage(body);
     if (!parsed.ok) return this.recordInvalid(body, decoded, parsed.reason, delivery, started);
     const change = parsed.change;
     if (change.kind === 'resource') return this.recordResource(change, started);
-    return this.applyAppointment(change, started);
+    return appointmentLanes.run(change.appointmentId, () => this.applyAppointment(change, started));
   }
 
   private async applyAppointment(change: AppointmentChange, started: number): Promise<TransactionRecord> {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { eventPayload } from '../../shared/domain/eventPayload';
 import { eventTransactionId, replayMessageId, transactionIdFor } from '../../shared/domain/ids';
+import { KeyedSerializer } from '../../shared/domain/keyedSerializer';
 import type { EventMapping, ResourceState } from '../../shared/domain/ports';
 import { redact, redactDeep } from '../../shared/domain/redaction';
 import { isInsideWindow, nextAttemptAt, RETRY_BACKOFF } from '../../shared/domain/retryPolicy';
@@ -164,5 +165,29 @@ describe('redaction', () => {
       a: [{ b: 'p[redacted]' }],
       d: new Date(0),
     });
+  });
+});
+
+describe('KeyedSerializer', () => {
+  it('runs tasks of one key in order and of different keys in parallel, surviving failures', async () => {
+    const lanes = new KeyedSerializer();
+    const order: string[] = [];
+    const task =
+      (name: string, ms: number, fail = false) =>
+      async () => {
+        order.push(`start ${name}`);
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        order.push(`end ${name}`);
+        if (fail) throw new Error(name);
+        return name;
+      };
+    const results = await Promise.allSettled([
+      lanes.run('a', task('a1', 30, true)),
+      lanes.run('a', task('a2', 1)),
+      lanes.run('b', task('b1', 5)),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
+    expect(order.indexOf('end a1')).toBeLessThan(order.indexOf('start a2'));
+    expect(order.indexOf('start b1')).toBeLessThan(order.indexOf('end a1'));
   });
 });
