@@ -63,7 +63,9 @@ describe('classifyFailure: token endpoint', () => {
     expect(failure.message).toMatch(
       /^Transient error from Microsoft Entra ID: .+\. Will retry on the next sync attempt\.$/,
     );
-    expect(failure.retryAfterMs).toBe(details.httpStatus === 429 ? 30_000 : undefined);
+    expect(failure.retryAfterMs).toBe(
+      'httpStatus' in details && details.httpStatus === 429 ? 30_000 : undefined,
+    );
   });
 });
 
