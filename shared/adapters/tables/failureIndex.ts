@@ -90,7 +90,7 @@ export class TableFailureIndex implements FailureIndex {
         })
         .byPage({ maxPageSize: remaining, ...(token ? { continuationToken: token } : {}) });
       const { value: page } = await pages.next();
-      this.tables.countPage();
+      this.tables.countPage(page?.length ?? 0);
       if (page) {
         items.push(...page.map(toSummary));
         if (page.continuationToken)
@@ -114,7 +114,7 @@ export class TableFailureIndex implements FailureIndex {
         })
         .byPage({ maxPageSize: 1000 });
       for await (const page of pages) {
-        this.tables.countPage();
+        this.tables.countPage(page.length);
         for (const entity of page) {
           const code = asString(entity.Code) ?? 'none';
           counts[code] = (counts[code] ?? 0) + 1;

@@ -19,6 +19,8 @@ export interface TableStores {
   readonly failures: FailureIndex;
   /** Table operations made so far (each call or listing page), for the benchmarks. */
   operationCount(): number;
+  /** Entities read so far (point reads and listing pages), for the benchmarks. */
+  entityReads(): number;
 }
 
 export function createTableStores(
@@ -33,5 +35,6 @@ export function createTableStores(
     resources: new TableResourceStore(tables),
     failures: new TableFailureIndex(tables),
     operationCount: () => tables.operations,
+    entityReads: () => tables.entitiesRead,
   };
 }

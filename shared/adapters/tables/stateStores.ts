@@ -26,9 +26,7 @@ async function saveIfNewer(
   isNewer: (stored: Record<string, unknown>) => boolean,
 ): Promise<boolean> {
   for (let attempt = 0; attempt < RACE_RETRIES; attempt++) {
-    const stored = await unlessMissing(
-      tables.call(table, (c) => c.getEntity<Record<string, unknown>>(partitionKey, rowKey)),
-    );
+    const stored = await tables.read(table, partitionKey, rowKey);
     try {
       if (!stored) {
         await tables.call(table, (c) => c.createEntity({ partitionKey, rowKey, ...entity }));
@@ -54,9 +52,7 @@ export class TableAppointmentStore implements AppointmentStore {
   constructor(private readonly tables: TableAccess) {}
 
   async getAppointment(appointmentId: string): Promise<AppointmentState | undefined> {
-    const entity = await unlessMissing(
-      this.tables.call('Appointments', (c) => c.getEntity<Record<string, unknown>>(key(appointmentId), '')),
-    );
+    const entity = await this.tables.read('Appointments', key(appointmentId), '');
     if (!entity) return undefined;
     const snapshot = parseJson<AppointmentSnapshot | undefined>(entity.Snapshot, undefined);
     return {
@@ -100,7 +96,7 @@ export class TableMappingStore implements MappingStore {
       })
       .byPage({ maxPageSize: 1000 });
     for await (const page of pages) {
-      this.tables.countPage();
+      this.tables.countPage(page.length);
       for (const entity of page) {
         mappings.push({
           appointmentId,
@@ -144,9 +140,7 @@ export class TableResourceStore implements ResourceStore {
   async getResources(resourceIds: readonly string[]): Promise<Map<string, ResourceState>> {
     const found = await Promise.all(
       [...new Set(resourceIds)].map(async (id) => {
-        const entity = await unlessMissing(
-          this.tables.call('Resources', (c) => c.getEntity<Record<string, unknown>>('resource', key(id))),
-        );
+        const entity = await this.tables.read('Resources', 'resource', key(id));
         if (!entity) return undefined;
         const state: ResourceState = {
           id,

@@ -16,6 +16,8 @@ export type TableName = (typeof TABLES)[number];
 export class TableAccess {
   private readonly clients = new Map<TableName, Promise<TableClient>>();
   operations = 0;
+  /** Entities returned by point reads and listings. */
+  entitiesRead = 0;
 
   constructor(
     private readonly connection: ServiceConnection,
@@ -29,9 +31,23 @@ export class TableAccess {
     return operation(client);
   }
 
-  /** Counts one page of a listing. */
-  countPage(): void {
+  /** Counts one page of a listing and the entities it returned. */
+  countPage(entities: number): void {
     this.operations++;
+    this.entitiesRead += entities;
+  }
+
+  /** A point read: the entity, or undefined when it does not exist. */
+  async read(
+    table: TableName,
+    partitionKey: string,
+    rowKey: string,
+  ): Promise<Record<string, unknown> | undefined> {
+    const entity = await unlessMissing(
+      this.call(table, (c) => c.getEntity<Record<string, unknown>>(partitionKey, rowKey)),
+    );
+    if (entity) this.entitiesRead++;
+    return entity;
   }
 
   client(table: TableName): Promise<TableClient> {

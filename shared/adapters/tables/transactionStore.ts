@@ -133,9 +133,7 @@ export class TableTransactionStore implements TransactionStore {
   constructor(private readonly tables: TableAccess) {}
 
   async getTransaction(transactionId: string): Promise<TransactionRecord | undefined> {
-    const entity = await unlessMissing(
-      this.tables.call('Transactions', (c) => c.getEntity<Record<string, unknown>>(key(transactionId), '')),
-    );
+    const entity = await this.tables.read('Transactions', key(transactionId), '');
     return entity ? toRecord(entity) : undefined;
   }
 
@@ -162,7 +160,7 @@ export class TableTransactionStore implements TransactionStore {
       .listEntities<Record<string, unknown>>({ queryOptions: { filter: `PartitionKey eq '${PENDING}'` } })
       .byPage({ maxPageSize: 1000 });
     for await (const page of pages) {
-      this.tables.countPage();
+      this.tables.countPage(page.length);
       for (const entity of page) pending.push(toPending(entity));
     }
     return pending;
