@@ -116,7 +116,7 @@ export function connector(env: Environment = process.env): Connector {
 /** A structured, redacted operational log over a sink: one JSON object per line. */
 export function operationalLog(sink: LogSink, secrets: () => string[]): OperationalLog {
   const line = (level: string, message: string, properties: Record<string, unknown>) =>
-    JSON.stringify(redactDeep({ level, message, ...properties }, secrets()));
+    JSON.stringify(redactDeep({ level, event: message, ...properties }, secrets()));
   return {
     info: (message, properties) => sink.log(line('info', message, properties)),
     error: (message, properties) => sink.error(line('error', message, properties)),

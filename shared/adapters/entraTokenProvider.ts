@@ -15,8 +15,13 @@ export interface EntraTokenProviderOptions {
   readonly requestTimeoutMs?: number;
 }
 
-/** MSAL's network client, with the timeout MSAL lacks (a hung token endpoint would hang the call). */
+/**
+ * MSAL's network client, with the timeout MSAL lacks (a hung token endpoint would hang the call).
+ * MSAL turns any error of it into a bare `network_error`, so it keeps its last transport failure.
+ */
 class TimedNetworkClient implements INetworkModule {
+  lastFailure: { at: number; error: TokenEndpointError } | undefined;
+
   constructor(private readonly timeoutMs: number) {}
 
   sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
@@ -43,12 +48,14 @@ class TimedNetworkClient implements INetworkModule {
     } catch (error) {
       const timedOut =
         error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      throw new TokenEndpointError(
+      const failure = new TokenEndpointError(
         timedOut
           ? `no answer from ${new URL(url).host} within ${this.timeoutMs} ms`
           : `cannot reach ${new URL(url).host} (${describeCause(error)})`,
         { transport: timedOut ? 'timeout' : 'network' },
       );
+      this.lastFailure = { at: Date.now(), error: failure };
+      throw failure;
     }
     const text = await response.text();
     let body: unknown = {};
@@ -92,12 +99,15 @@ function authorityMetadata(authority: string): string {
  * fingerprint, so tokens are cached and a corrected secret gets a fresh application.
  */
 export class EntraTokenProvider implements TokenProvider {
-  private readonly applications = new Map<string, ConfidentialClientApplication>();
-  private readonly networkClient: TimedNetworkClient;
+  private readonly applications = new Map<
+    string,
+    { application: ConfidentialClientApplication; network: TimedNetworkClient }
+  >();
+  private readonly timeoutMs: number;
   private requests = 0;
 
   constructor(options: EntraTokenProviderOptions = {}) {
-    this.networkClient = new TimedNetworkClient(options.requestTimeoutMs ?? 10_000);
+    this.timeoutMs = options.requestTimeoutMs ?? 10_000;
   }
 
   /** Token acquisitions asked of MSAL (cache hits included), for the benchmarks. */
@@ -107,7 +117,8 @@ export class EntraTokenProvider implements TokenProvider {
 
   async acquireToken(credentials: ExchangeCredentials): Promise<string> {
     this.requests++;
-    const application = this.application(credentials);
+    const { application, network } = this.application(credentials);
+    const started = Date.now();
     try {
       const result = await application.acquireTokenByClientCredential({
         scopes: [`${credentials.graphEndpoint}/.default`],
@@ -116,16 +127,22 @@ export class EntraTokenProvider implements TokenProvider {
         throw new TokenEndpointError('Microsoft Entra ID returned no access token', {});
       return result.accessToken;
     } catch (error) {
+      const transport = network.lastFailure;
+      if (transport && transport.at >= started && error instanceof AuthError) throw transport.error;
       throw toTokenEndpointError(error);
     }
   }
 
-  private application(credentials: ExchangeCredentials): ConfidentialClientApplication {
+  private application(credentials: ExchangeCredentials): {
+    application: ConfidentialClientApplication;
+    network: TimedNetworkClient;
+  } {
     const fingerprint = credentialsFingerprint(credentials);
-    let application = this.applications.get(fingerprint);
-    if (!application) {
+    let entry = this.applications.get(fingerprint);
+    if (!entry) {
+      const network = new TimedNetworkClient(this.timeoutMs);
       const authority = `${credentials.authorityHost}/${credentials.tenantId}`;
-      application = new ConfidentialClientApplication({
+      const application = new ConfidentialClientApplication({
         auth: {
           clientId: credentials.clientId,
           clientSecret: credentials.clientSecret,
@@ -133,11 +150,12 @@ export class EntraTokenProvider implements TokenProvider {
           knownAuthorities: [new URL(credentials.authorityHost).host],
           authorityMetadata: authorityMetadata(authority),
         },
-        system: { networkClient: this.networkClient },
+        system: { networkClient: network },
       });
-      this.applications.set(fingerprint, application);
+      entry = { application, network };
+      this.applications.set(fingerprint, entry);
     }
-    return application;
+    return entry;
   }
 }
 
@@ -153,8 +171,6 @@ function toTokenEndpointError(error: unknown): TokenEndpointError {
     });
   }
   if (error instanceof AuthError) {
-    const cause = (error as AuthError & { cause?: unknown }).cause;
-    if (cause instanceof TokenEndpointError) return cause;
     return new TokenEndpointError(`${error.errorCode}: ${error.errorMessage.split('\n')[0] ?? ''}`, {
       transport: 'network',
     });

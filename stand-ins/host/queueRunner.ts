@@ -58,6 +58,14 @@ export async function runQueueFunction(
   const maxConcurrentCalls = options.maxConcurrentCalls ?? hostServiceBusSettings().maxConcurrentCalls;
   let handled = 0;
   const log = options.onLog ?? (() => {});
+  // rhea 3.0.5 merges two different settlements made in the same tick into one disposition frame
+  // (an abandon could complete a neighbour), so settlements go out one at a time.
+  let settling: Promise<unknown> = Promise.resolve();
+  const settle = (action: () => Promise<void>): Promise<void> => {
+    const next = settling.then(action, action);
+    settling = next.catch(() => undefined);
+    return next;
+  };
 
   const handle = async (message: ServiceBusReceivedMessage) => {
     const context = new InvocationContext({
@@ -74,13 +82,13 @@ export async function runQueueFunction(
     let failure: unknown;
     try {
       await definition.options.handler(message.body, context);
-      await receiver.completeMessage(message);
     } catch (error) {
       settlement = 'abandoned';
       failure = error;
       log('error', [`${definition.name} threw; the message is abandoned`, error]);
-      await receiver.abandonMessage(message).catch(() => undefined);
     }
+    if (settlement === 'completed') await settle(() => receiver.completeMessage(message));
+    else await settle(() => receiver.abandonMessage(message)).catch(() => undefined);
     handled++;
     options.onSettled?.({
       messageId: String(message.messageId ?? ''),
