@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type StandIns, startStandIns } from '..';
 import { loadFunctionDefinitions } from './functionCatalog';
 import { serveHttpFunctions } from './httpRunner';
-import { hasRealCredentials, readLocalSettings } from './localSettings';
+import { hasRealCredentials, readLocalSettings, wantsLocalStandIn } from './localSettings';
 import { runQueueFunction } from './queueRunner';
 import { runTimerFunction } from './timerRunner';
 
@@ -30,8 +30,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
   const realTenant = hasRealCredentials(configured);
   const standIns: StandIns = await startStandIns({
     sandbox: realTenant ? false : {},
-    azurite: configured.TableStorageConnection ? false : {},
-    serviceBus: configured.ServiceBusConnection ? false : {},
+    azurite: wantsLocalStandIn(configured.TableStorageConnection) ? {} : false,
+    serviceBus: wantsLocalStandIn(configured.ServiceBusConnection) ? {} : false,
   });
   const demo = standIns.sandbox;
   const settings: Record<string, string> = {

@@ -28,3 +28,8 @@ export function hasRealCredentials(settings: Readonly<Record<string, string>>): 
     placeholder(settings[name]),
   );
 }
+
+/** A connection that should be served by the built-in stand-ins: unset, or an emulator connection string. */
+export function wantsLocalStandIn(connection: string | undefined): boolean {
+  return !connection || /UseDevelopmentStorage=true|UseDevelopmentEmulator=true/i.test(connection);
+}

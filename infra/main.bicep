@@ -1,0 +1,309 @@
+// Exchange connector: everything the Function App needs in Azure, identity-based throughout.
+// `azd up` provisions this file (parameters in main.parameters.json) and deploys the `api` service;
+// `az deployment group create` works too (docs/deploy.md). No key, connection string or secret
+// literal appears here: the one secret arrives as a @secure() parameter and lives in Key Vault.
+targetScope = 'resourceGroup'
+
+// ---------------------------------------------------------------------------------------------
+// Parameters
+// ---------------------------------------------------------------------------------------------
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the azd environment; seeds the resource names and the azd-env-name tag.')
+param environmentName string
+
+@minLength(1)
+@description('Azure region of every resource; it must offer the Flex Consumption plan.')
+param location string = resourceGroup().location
+
+@description('EXCHANGE_TENANT_ID: directory (tenant) ID or verified domain of the Exchange app registration. Empty means the tenant of this subscription.')
+param exchangeTenantId string = ''
+
+@minLength(1)
+@description('EXCHANGE_CLIENT_ID: application (client) ID of the Exchange app registration.')
+param exchangeClientId string
+
+@secure()
+@minLength(1)
+@description('Client secret value of the Exchange app registration. Stored in Key Vault; the app setting EXCHANGE_CLIENT_SECRET is a Key Vault reference to it.')
+param exchangeClientSecret string
+
+@description('EXCHANGE_CLIENT_SECRET_EXPIRES_ON: expiry date of the client secret (ISO 8601, e.g. 2027-05-31); the health check warns from 30 days before. Empty: no warning.')
+param exchangeClientSecretExpiresOn string = ''
+
+@description('EXCHANGE_AUTHORITY_HOST: Microsoft Entra ID authority host (national clouds differ).')
+param exchangeAuthorityHost string = 'https://login.microsoftonline.com'
+
+@description('GRAPH_ENDPOINT: Microsoft Graph endpoint (national clouds differ).')
+param graphEndpoint string = 'https://graph.microsoft.com'
+
+@minLength(1)
+@maxLength(260)
+@description('APPOINTMENT_QUEUE: queue of change messages the back office writes to.')
+param appointmentQueueName string = 'appointment-changes'
+
+@description('RETRY_SCHEDULE: NCRONTAB (six fields) of the retry pass.')
+param retrySchedule string = '0 */5 * * * *'
+
+@minValue(1)
+@maxValue(365)
+@description('RETRY_WINDOW_DAYS: how far back the retry pass looks, in days.')
+param retryWindowDays int = 14
+
+@minValue(100)
+@maxValue(300000)
+@description('ENTRA_REQUEST_TIMEOUT_MS: how long a token request may take before it counts as transient.')
+param entraRequestTimeoutMs int = 10000
+
+@minValue(100)
+@maxValue(300000)
+@description('GRAPH_REQUEST_TIMEOUT_MS: how long one Microsoft Graph request may take before it counts as transient.')
+param graphRequestTimeoutMs int = 15000
+
+@allowed([
+  512
+  2048
+  4096
+])
+@description('Memory of each Flex Consumption instance, in MB.')
+param instanceMemoryMB int = 2048
+
+// Graph allows 4 concurrent requests per mailbox and the connector enforces that per instance, so a
+// modest ceiling keeps many instances from piling onto one mailbox (429 storms). Raise it for
+// throughput across many mailboxes.
+@minValue(1)
+@maxValue(1000)
+@description('Upper bound of the Flex Consumption scale-out.')
+param maximumInstanceCount int = 10
+
+@minValue(7)
+@maxValue(90)
+@description('Days a deleted Key Vault or secret can be recovered (fixed once the vault exists).')
+param keyVaultSoftDeleteRetentionInDays int = 90
+
+@minValue(30)
+@maxValue(730)
+@description('Days the Log Analytics workspace keeps logs.')
+param logRetentionInDays int = 30
+
+// ---------------------------------------------------------------------------------------------
+// Names
+// ---------------------------------------------------------------------------------------------
+
+var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+}
+// Key Vault secret names allow letters, digits and hyphens only, hence not EXCHANGE_CLIENT_SECRET.
+var clientSecretName = 'exchange-client-secret'
+// The connector's tables (named in shared/adapters/tables/); the code creates a missing one too.
+var connectorTables = [
+  'Transactions'
+  'Failures'
+  'Pending'
+  'Appointments'
+  'Mappings'
+  'Resources'
+]
+
+// ---------------------------------------------------------------------------------------------
+// Resources
+// ---------------------------------------------------------------------------------------------
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  params: {
+    name: 'id-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    logAnalyticsName: 'log-${resourceToken}'
+    applicationInsightsName: 'appi-${resourceToken}'
+    location: location
+    tags: tags
+    retentionInDays: logRetentionInDays
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    name: 'st${resourceToken}'
+    location: location
+    tags: tags
+    deploymentContainerName: 'app-package'
+    tableNames: connectorTables
+  }
+}
+
+module serviceBus 'modules/serviceBus.bicep' = {
+  name: 'serviceBus'
+  params: {
+    name: 'sb-${resourceToken}'
+    location: location
+    tags: tags
+    queueName: appointmentQueueName
+  }
+}
+
+module keyVault 'modules/keyVault.bicep' = {
+  name: 'keyVault'
+  params: {
+    name: 'kv-${resourceToken}'
+    location: location
+    tags: tags
+    secretName: clientSecretName
+    secretValue: exchangeClientSecret
+    softDeleteRetentionInDays: keyVaultSoftDeleteRetentionInDays
+  }
+}
+
+module roles 'modules/roles.bicep' = {
+  name: 'roles'
+  params: {
+    principalId: identity.outputs.principalId
+    serviceBusNamespaceName: serviceBus.outputs.name
+    queueName: serviceBus.outputs.queueName
+    storageAccountName: storage.outputs.name
+    keyVaultName: keyVault.outputs.name
+    keyVaultSecretName: keyVault.outputs.secretName
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+  }
+}
+
+// Every setting of shared/settings.ts (SETTINGS), plus what the Functions host itself reads.
+// Connections are identity-based: <Prefix>__<endpoint>, __credential and __clientId.
+var appSettings = [
+  // Functions host storage, through the managed identity (no AccountKey).
+  {
+    name: 'AzureWebJobsStorage__accountName'
+    value: storage.outputs.name
+  }
+  {
+    name: 'AzureWebJobsStorage__credential'
+    value: 'managedidentity'
+  }
+  {
+    name: 'AzureWebJobsStorage__clientId'
+    value: identity.outputs.clientId
+  }
+  // Telemetry with Microsoft Entra authentication.
+  {
+    name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
+    value: monitoring.outputs.connectionString
+  }
+  {
+    name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'
+    value: 'ClientId=${identity.outputs.clientId};Authorization=AAD'
+  }
+  // The connector's settings.
+  {
+    name: 'EXCHANGE_TENANT_ID'
+    value: empty(exchangeTenantId) ? subscription().tenantId : exchangeTenantId
+  }
+  {
+    name: 'EXCHANGE_CLIENT_ID'
+    value: exchangeClientId
+  }
+  {
+    name: 'EXCHANGE_CLIENT_SECRET'
+    value: '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=${keyVault.outputs.secretName})'
+  }
+  {
+    name: 'EXCHANGE_CLIENT_SECRET_EXPIRES_ON'
+    value: exchangeClientSecretExpiresOn
+  }
+  {
+    name: 'EXCHANGE_AUTHORITY_HOST'
+    value: exchangeAuthorityHost
+  }
+  {
+    name: 'GRAPH_ENDPOINT'
+    value: graphEndpoint
+  }
+  {
+    name: 'ServiceBusConnection__fullyQualifiedNamespace'
+    value: serviceBus.outputs.fullyQualifiedNamespace
+  }
+  {
+    name: 'ServiceBusConnection__credential'
+    value: 'managedidentity'
+  }
+  {
+    name: 'ServiceBusConnection__clientId'
+    value: identity.outputs.clientId
+  }
+  {
+    name: 'TableStorageConnection__tableServiceUri'
+    value: storage.outputs.tableEndpoint
+  }
+  {
+    name: 'TableStorageConnection__credential'
+    value: 'managedidentity'
+  }
+  {
+    name: 'TableStorageConnection__clientId'
+    value: identity.outputs.clientId
+  }
+  {
+    name: 'APPOINTMENT_QUEUE'
+    value: serviceBus.outputs.queueName
+  }
+  {
+    name: 'RETRY_SCHEDULE'
+    value: retrySchedule
+  }
+  {
+    name: 'RETRY_WINDOW_DAYS'
+    value: string(retryWindowDays)
+  }
+  {
+    name: 'ENTRA_REQUEST_TIMEOUT_MS'
+    value: string(entraRequestTimeoutMs)
+  }
+  {
+    name: 'GRAPH_REQUEST_TIMEOUT_MS'
+    value: string(graphRequestTimeoutMs)
+  }
+]
+
+module functionApp 'modules/functionApp.bicep' = {
+  name: 'functionApp'
+  params: {
+    planName: 'plan-${resourceToken}'
+    appName: 'func-${resourceToken}'
+    location: location
+    tags: tags
+    identityId: identity.outputs.id
+    deploymentContainerUrl: storage.outputs.deploymentContainerUrl
+    appSettings: appSettings
+    instanceMemoryMB: instanceMemoryMB
+    maximumInstanceCount: maximumInstanceCount
+  }
+  // The host reads its storage, the deployment package and the Key Vault reference as soon as it
+  // starts, so the roles come first.
+  dependsOn: [
+    roles
+  ]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outputs (azd stores them in the environment's .env)
+// ---------------------------------------------------------------------------------------------
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = subscription().tenantId
+output AZURE_RESOURCE_GROUP string = resourceGroup().name
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output AZURE_FUNCTION_APP_URL string = functionApp.outputs.url
+output SERVICE_BUS_FULLY_QUALIFIED_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
+output SERVICE_BUS_QUEUE_NAME string = serviceBus.outputs.queueName
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
