@@ -4,10 +4,15 @@ import type { ReplayRequest } from '../domain/replayMessage';
 import type { ServiceConnection } from '../settings';
 import { azureCredential } from './azureCredential';
 
+/** A failing send gives up within seconds: the retry pass fails cleanly and the next pass sends. */
+const RETRY_OPTIONS = { maxRetries: 2, retryDelayInMs: 500, maxRetryDelayInMs: 2_000, timeoutInMs: 10_000 };
+
 export function serviceBusClient(connection: ServiceConnection): ServiceBusClient {
   return connection.kind === 'connectionString'
-    ? new ServiceBusClient(connection.connectionString)
-    : new ServiceBusClient(connection.endpoint, azureCredential(connection.managedIdentityClientId));
+    ? new ServiceBusClient(connection.connectionString, { retryOptions: RETRY_OPTIONS })
+    : new ServiceBusClient(connection.endpoint, azureCredential(connection.managedIdentityClientId), {
+        retryOptions: RETRY_OPTIONS,
+      });
 }
 
 /** Sends replay requests to the change queue in as few batches as fit, with their deterministic ids. */

@@ -166,7 +166,7 @@ describe('retryFailed', () => {
     await pass();
     const row = await harness.waitForTransaction(change.changeId, (r) => r.status === 'Success');
     expect(row.attempts).toBe(2);
-  });
+  }, 60_000);
 
   it('a pass that cannot read Table Storage fails cleanly; the next one finishes', async () => {
     const room = mailbox('room');
