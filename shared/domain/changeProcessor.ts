@@ -88,7 +88,8 @@ function rawText(body: unknown): string {
   }
 }
 
-function credentialFailure(problems: readonly SettingProblem[]): DiagnosedFailure {
+/** The code and message for credential settings that cannot be used (DSEX006, or DSEX004/DSEX003 when malformed). */
+export function credentialFailure(problems: readonly SettingProblem[]): DiagnosedFailure {
   const malformed = (setting: string) =>
     problems.some((p) => p.setting === setting && p.kind === 'malformed');
   const missing = problems.some((p) => p.kind === 'missing');

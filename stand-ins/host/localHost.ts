@@ -74,7 +74,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
   );
   stops.push(() => http.stop());
 
-  const errorsPageUrl = `${http.url}/`;
+  const errorsPageUrl = `${http.url}/${http.routePrefix}/errors-page`;
   const endpointsFile = join(root, '.local', 'endpoints.json');
   mkdirSync(join(root, '.local'), { recursive: true });
   writeFileSync(

@@ -6,10 +6,14 @@ import type {
   TransactionStore,
 } from '../../domain/ports';
 import type { ServiceConnection } from '../../settings';
+import { TableAppointmentStore } from './appointmentStore';
 import { TableFailureIndex } from './failureIndex';
-import { TableAppointmentStore, TableMappingStore, TableResourceStore } from './stateStores';
+import { TableMappingStore } from './mappingStore';
+import { TableResourceStore } from './resourceStore';
 import { TableAccess } from './tableClients';
 import { TableTransactionStore } from './transactionStore';
+
+export { InvalidContinuationTokenError } from './failureCursor';
 
 export interface TableStores {
   readonly transactions: TransactionStore;
@@ -17,12 +21,13 @@ export interface TableStores {
   readonly mappings: MappingStore;
   readonly resources: ResourceStore;
   readonly failures: FailureIndex;
-  /** Table operations made so far (each call or listing page), for the benchmarks. */
+  /** Table operations made so far (each call that reaches the service, each listing page), for benchmarks. */
   operationCount(): number;
-  /** Entities read so far (point reads and listing pages), for the benchmarks. */
+  /** Entities read so far (point reads and listing pages), for benchmarks. */
   entityReads(): number;
 }
 
+/** The connector's Table Storage; `tablePrefix` isolates tests that share one account. */
 export function createTableStores(
   connection: ServiceConnection,
   options: { tablePrefix?: string } = {},

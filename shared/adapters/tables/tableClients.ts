@@ -1,18 +1,27 @@
-import { RestError, TableClient } from '@azure/data-tables';
+import { TableClient, type TableEntityQueryOptions } from '@azure/data-tables';
 import type { ServiceConnection } from '../../settings';
 import { azureCredential } from '../azureCredential';
+import { statusOf, unlessMissing } from './restErrors';
 
-export const TABLES = [
-  'Transactions',
-  'Failures',
-  'Pending',
-  'Appointments',
-  'Mappings',
-  'Resources',
-] as const;
-export type TableName = (typeof TABLES)[number];
+export type TableName = 'Transactions' | 'Failures' | 'Pending' | 'Appointments' | 'Mappings' | 'Resources';
 
-/** Table clients for one storage account, each table created on first use, every call counted. */
+export type Entity = Record<string, unknown>;
+
+/** Tables known to exist, by URL: each is created once per process. */
+const createdTables = new Map<string, Promise<void>>();
+
+function clientFor(connection: ServiceConnection, table: string): TableClient {
+  if (connection.kind === 'identity') {
+    return new TableClient(connection.endpoint, table, azureCredential(connection.managedIdentityClientId));
+  }
+  // The SDK resolves the endpoint (TableEndpoint, DefaultEndpointsProtocol, UseDevelopmentStorage).
+  const client = TableClient.fromConnectionString(connection.connectionString, table);
+  return new URL(client.url).protocol === 'http:'
+    ? TableClient.fromConnectionString(connection.connectionString, table, { allowInsecureConnection: true })
+    : client;
+}
+
+/** Table clients for one storage account; every call that reaches the service is counted. */
 export class TableAccess {
   private readonly clients = new Map<TableName, Promise<TableClient>>();
   operations = 0;
@@ -21,7 +30,7 @@ export class TableAccess {
 
   constructor(
     private readonly connection: ServiceConnection,
-    private readonly prefix = '',
+    private readonly prefix: string,
   ) {}
 
   /** Runs one service call against a table and counts it. */
@@ -31,68 +40,72 @@ export class TableAccess {
     return operation(client);
   }
 
-  /** Counts one page of a listing and the entities it returned. */
-  countPage(entities: number): void {
-    this.operations++;
-    this.entitiesRead += entities;
-  }
-
-  /** A point read: the entity, or undefined when it does not exist. */
-  async read(
-    table: TableName,
-    partitionKey: string,
-    rowKey: string,
-  ): Promise<Record<string, unknown> | undefined> {
-    const entity = await unlessMissing(
-      this.call(table, (c) => c.getEntity<Record<string, unknown>>(partitionKey, rowKey)),
-    );
+  /** A point read: the entity (with its `etag`), or undefined when it does not exist. */
+  async read(table: TableName, partitionKey: string, rowKey: string): Promise<Entity | undefined> {
+    const entity = await unlessMissing(this.call(table, (c) => c.getEntity<Entity>(partitionKey, rowKey)));
     if (entity) this.entitiesRead++;
     return entity;
   }
 
-  client(table: TableName): Promise<TableClient> {
+  /** One page of a query, resuming at `continuationToken`; counted as one operation. */
+  async page(
+    table: TableName,
+    queryOptions: TableEntityQueryOptions,
+    maxPageSize: number,
+    continuationToken?: string,
+  ): Promise<{ entities: Entity[]; continuationToken?: string }> {
+    const client = await this.client(table);
+    const pages = client
+      .listEntities<Entity>({ queryOptions })
+      .byPage({ maxPageSize, ...(continuationToken ? { continuationToken } : {}) });
+    this.operations++;
+    const { value } = await pages.next();
+    const entities = value ? [...value] : [];
+    this.entitiesRead += entities.length;
+    return { entities, ...(value?.continuationToken ? { continuationToken: value.continuationToken } : {}) };
+  }
+
+  /** Every entity a query matches, page by page. */
+  async all(table: TableName, queryOptions: TableEntityQueryOptions): Promise<Entity[]> {
+    const entities: Entity[] = [];
+    let continuationToken: string | undefined;
+    do {
+      const page = await this.page(table, queryOptions, 1000, continuationToken);
+      entities.push(...page.entities);
+      continuationToken = page.continuationToken;
+    } while (continuationToken);
+    return entities;
+  }
+
+  private client(table: TableName): Promise<TableClient> {
     let client = this.clients.get(table);
     if (!client) {
-      client = this.create(`${this.prefix}${table}`);
+      client = this.open(`${this.prefix}${table}`);
       client.catch(() => this.clients.delete(table));
       this.clients.set(table, client);
     }
     return client;
   }
 
-  private async create(name: string): Promise<TableClient> {
-    const client =
-      this.connection.kind === 'connectionString'
-        ? TableClient.fromConnectionString(this.connection.connectionString, name, {
-            allowInsecureConnection: /TableEndpoint=http:\/\/|UseDevelopmentStorage=true/i.test(
-              this.connection.connectionString,
-            ),
-          })
-        : new TableClient(
-            this.connection.endpoint,
-            name,
-            azureCredential(this.connection.managedIdentityClientId),
-          );
+  private async open(name: string): Promise<TableClient> {
+    const client = clientFor(this.connection, name);
+    const tableUrl = `${client.url}/${name}`;
+    let created = createdTables.get(tableUrl);
+    if (!created) {
+      created = this.createTable(client);
+      created.catch(() => createdTables.delete(tableUrl));
+      createdTables.set(tableUrl, created);
+    }
+    await created;
+    return client;
+  }
+
+  private async createTable(client: TableClient): Promise<void> {
+    this.operations++;
     try {
-      this.operations++;
       await client.createTable();
     } catch (error) {
       if (statusOf(error) !== 409) throw error;
     }
-    return client;
-  }
-}
-
-export function statusOf(error: unknown): number | undefined {
-  return error instanceof RestError ? error.statusCode : undefined;
-}
-
-/** Answers undefined for 404, rethrows anything else. */
-export async function unlessMissing<T>(call: Promise<T>): Promise<T | undefined> {
-  try {
-    return await call;
-  } catch (error) {
-    if (statusOf(error) === 404) return undefined;
-    throw error;
   }
 }

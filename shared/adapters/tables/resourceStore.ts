@@ -1,0 +1,48 @@
+import type { ResourceState, ResourceStore } from '../../domain/ports';
+import { asBoolean, asDate, asString, cut } from './entityValues';
+import { encodeKey } from './keys';
+import { saveIfNewer } from './saveIfNewer';
+import type { Entity, TableAccess } from './tableClients';
+
+const PARTITION = 'resource';
+
+function toResourceState(id: string, entity: Entity): ResourceState {
+  return {
+    id,
+    name: asString(entity.Name) ?? id,
+    mailbox: asString(entity.Mailbox) ?? '',
+    exchangeEnabled: asBoolean(entity.ExchangeEnabled) ?? false,
+    changedAt: asDate(entity.ChangedAt) ?? new Date(0),
+  };
+}
+
+/** The newest state of each resource (PK = `resource`, RK = resource id). */
+export class TableResourceStore implements ResourceStore {
+  constructor(private readonly tables: TableAccess) {}
+
+  async getResources(resourceIds: readonly string[]): Promise<Map<string, ResourceState>> {
+    const found = await Promise.all(
+      [...new Set(resourceIds)].map(async (id) => {
+        const entity = await this.tables.read('Resources', PARTITION, encodeKey(id));
+        return entity ? ([id, toResourceState(id, entity)] as const) : undefined;
+      }),
+    );
+    return new Map(found.filter((entry) => entry !== undefined));
+  }
+
+  saveResourceIfNewer(state: ResourceState): Promise<boolean> {
+    return saveIfNewer(this.tables, {
+      table: 'Resources',
+      partitionKey: PARTITION,
+      rowKey: encodeKey(state.id),
+      properties: {
+        Name: cut(state.name),
+        Mailbox: cut(state.mailbox),
+        ExchangeEnabled: state.exchangeEnabled,
+        ChangedAt: state.changedAt,
+      },
+      supersedes: (stored) =>
+        state.changedAt.getTime() >= (asDate(stored.ChangedAt)?.getTime() ?? Number.NEGATIVE_INFINITY),
+    });
+  }
+}

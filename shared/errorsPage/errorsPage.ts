@@ -1,0 +1,75 @@
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import { connector } from '../connector';
+import { redactDeep } from '../domain/redaction';
+import { readExchangeCredentials } from '../settings';
+import { credentialAlerts } from './credentialAlerts';
+import { failureWindow, parseFailureQuery } from './failureQuery';
+import { type FailuresPage, type LoadedFailures, loadFailures } from './loadFailures';
+import { PAGE_SCRIPT, PAGE_STYLE } from './pageAssets';
+import { readPageState } from './pageState';
+import { renderPage } from './renderPage';
+import { assessSecretExpiry } from './secretExpiry';
+
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self'",
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const COMMON_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  // The URL may carry the function key; never send it on to another site.
+  'referrer-policy': 'no-referrer',
+};
+
+const ASSETS: Record<string, { contentType: string; body: string }> = {
+  'page.js': { contentType: 'text/javascript; charset=utf-8', body: PAGE_SCRIPT },
+  'page.css': { contentType: 'text/css; charset=utf-8', body: PAGE_STYLE },
+};
+
+function asset(name: string): HttpResponseInit {
+  const found = ASSETS[name];
+  if (!found) return { status: 404, headers: COMMON_HEADERS, body: 'Not found' };
+  return {
+    headers: { ...COMMON_HEADERS, 'content-type': found.contentType, 'cache-control': 'max-age=300' },
+    body: found.body,
+  };
+}
+
+/** `GET errors-page`: the server-rendered Errors page; `GET errors-page/{asset}`: its script and stylesheet. */
+export async function errorsPage(request: HttpRequest): Promise<HttpResponseInit> {
+  if (request.params.asset) return asset(request.params.asset);
+  const instance = connector();
+  const now = new Date();
+  const window = failureWindow(instance.settings.retryWindowDays, now);
+  const parsed = parseFailureQuery(request.query, window, { code: 'errorCode' });
+  const index = instance.stores.failures;
+  const loaded: LoadedFailures = parsed.ok
+    ? await loadFailures(index, parsed.query, window)
+    : { ok: false, problem: parsed.problem, counts: await index.countFailuresByCode(window.start) };
+  const failures: FailuresPage = loaded.ok ? loaded.page : { items: [], counts: loaded.counts };
+  const credentials = readExchangeCredentials(process.env);
+  const expiresOn = credentials.ok ? credentials.value.secretExpiresOn : undefined;
+  const markup = renderPage({
+    state: readPageState(request),
+    window,
+    failures: redactDeep(failures, instance.secrets()),
+    alerts: credentialAlerts(failures.counts, window.days, expiresOn && assessSecretExpiry(expiresOn, now)),
+    ...(loaded.ok ? {} : { problem: loaded.problem }),
+  });
+  return {
+    status: loaded.ok ? 200 : 400,
+    headers: {
+      ...COMMON_HEADERS,
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': CONTENT_SECURITY_POLICY,
+      'cache-control': 'no-store',
+    },
+    body: markup,
+  };
+}

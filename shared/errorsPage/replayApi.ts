@@ -1,0 +1,29 @@
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { connector, operationalLog } from '../connector';
+import { ReplayNotPossibleError } from '../domain/retryPass';
+import { jsonResponse, problemResponse } from './responses';
+
+/**
+ * `POST transactions/{transactionId}/replay`: the Errors page's Replay. The message id is fixed per
+ * attempt, so repeated clicks answer the same id and Service Bus drops the repeats.
+ */
+export async function replayApi(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  const instance = connector();
+  const secrets = instance.secrets();
+  const transactionId = request.params.transactionId ?? '';
+  if (!(await instance.stores.transactions.getTransaction(transactionId)))
+    return problemResponse(404, `Transaction ${transactionId} does not exist.`, secrets);
+  try {
+    const { messageId, request: replay } = await instance
+      .retryPass(operationalLog(context, instance.secrets))
+      .replayNow(transactionId);
+    return jsonResponse(
+      202,
+      { messageId, appointmentId: replay.appointmentId, transactionIds: replay.transactionIds },
+      secrets,
+    );
+  } catch (error) {
+    if (error instanceof ReplayNotPossibleError) return problemResponse(409, error.message, secrets);
+    throw error;
+  }
+}

@@ -1,0 +1,107 @@
+import type { CalendarEvent } from './calendars';
+import { graphErrors } from './graphErrors';
+import type { GraphCall, GraphReply, GraphState } from './graphState';
+import type { GraphUser, ResolvedUser } from './users';
+
+/** What a request addresses, once its path is understood. */
+export type Route =
+  | { readonly resource: 'user'; readonly user: string }
+  | { readonly resource: 'events'; readonly user: string }
+  | { readonly resource: 'event'; readonly user: string; readonly eventId: string };
+
+const DEFAULT_PAGE_SIZE = 10;
+const MAX_PAGE_SIZE = 1000;
+const EMPTY_PAYLOAD = graphErrors.badRequest('Empty Payload. JSON content expected.');
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A shallow copy is enough: an update replaces top-level properties, it never edits nested ones. */
+function eventJson(state: GraphState, mailbox: string, event: CalendarEvent): Record<string, unknown> {
+  return {
+    '@odata.context': `${state.graphEndpoint}/v1.0/$metadata#users('${mailbox}')/events/$entity`,
+    '@odata.etag': `W/"${event.changeKey}"`,
+    ...event,
+  };
+}
+
+function listEvents(state: GraphState, mailbox: string, query: URLSearchParams): GraphReply {
+  const top = Math.min(
+    MAX_PAGE_SIZE,
+    Math.max(1, Number(query.get('$top') ?? DEFAULT_PAGE_SIZE) || DEFAULT_PAGE_SIZE),
+  );
+  const select = query
+    .get('$select')
+    ?.split(',')
+    .map((name) => name.trim());
+  const value = state.calendars
+    .list(mailbox)
+    .slice(0, top)
+    .map((event) => {
+      const json: Record<string, unknown> = { '@odata.etag': `W/"${event.changeKey}"`, ...event };
+      if (!select) return json;
+      return Object.fromEntries(
+        Object.entries(json).filter(
+          ([name]) => name === 'id' || name === '@odata.etag' || select.includes(name),
+        ),
+      );
+    });
+  return {
+    kind: 'ok',
+    status: 200,
+    body: { '@odata.context': `${state.graphEndpoint}/v1.0/$metadata#users('${mailbox}')/events`, value },
+  };
+}
+
+function userJson(state: GraphState, user: GraphUser): Record<string, unknown> {
+  return {
+    '@odata.context': `${state.graphEndpoint}/v1.0/$metadata#users/$entity`,
+    businessPhones: [],
+    displayName: user.displayName,
+    givenName: null,
+    jobTitle: null,
+    mail: user.mail,
+    mobilePhone: null,
+    officeLocation: null,
+    preferredLanguage: null,
+    surname: null,
+    userPrincipalName: user.userPrincipalName,
+    id: user.id,
+  };
+}
+
+/** The directory answers for a user, Exchange for a mailbox's events. */
+export function noSuchUser(route: Route): GraphReply {
+  const error =
+    route.resource === 'user' ? graphErrors.userNotFound(route.user) : graphErrors.invalidUser(route.user);
+  return { kind: 'error', error };
+}
+
+const ITEM_NOT_FOUND: GraphReply = { kind: 'error', error: graphErrors.itemNotFound() };
+
+/** The user, event list or event operation itself, once the request is admitted. */
+export function operate(
+  state: GraphState,
+  call: GraphCall,
+  route: Route,
+  resolved: ResolvedUser,
+): GraphReply {
+  const { mailbox, user } = resolved;
+  if (!user) return noSuchUser(route);
+  if (route.resource === 'user') return { kind: 'ok', status: 200, body: userJson(state, user) };
+  if (route.resource === 'events') {
+    if (call.method === 'GET') return listEvents(state, mailbox, call.query);
+    if (!isObject(call.body)) return { kind: 'error', error: EMPTY_PAYLOAD };
+    const { event, created } = state.calendars.create(mailbox, call.body, user.displayName);
+    if (created && event.transactionId !== null) state.counters.recordCreated(mailbox, event.transactionId);
+    return { kind: 'ok', status: 201, body: eventJson(state, mailbox, event) };
+  }
+  if (call.method === 'DELETE')
+    return state.calendars.delete(mailbox, route.eventId) ? { kind: 'ok', status: 204 } : ITEM_NOT_FOUND;
+  const found = (event: CalendarEvent | undefined): GraphReply =>
+    event ? { kind: 'ok', status: 200, body: eventJson(state, mailbox, event) } : ITEM_NOT_FOUND;
+  if (call.method === 'GET') return found(state.calendars.get(mailbox, route.eventId));
+  if (!isObject(call.body)) return { kind: 'error', error: EMPTY_PAYLOAD };
+  return found(state.calendars.update(mailbox, route.eventId, call.body));
+}

@@ -1,0 +1,45 @@
+import type { Calendars } from './calendars';
+import type { GraphCounters } from './counters';
+import type { GraphError, GraphFailure } from './graphErrors';
+import type { MailboxLimits } from './limits';
+import type { Pauses } from './pauses';
+import type { Scenarios } from './scenarios';
+import type { AccessTokens, TokenGrant } from './tokens';
+import type { Users } from './users';
+
+export interface MailboxFailureScenario {
+  readonly failure: GraphFailure;
+  readonly retryAfterSeconds: number | undefined;
+}
+
+export interface GraphState {
+  readonly tokens: AccessTokens;
+  readonly users: Users;
+  readonly calendars: Calendars;
+  readonly limits: MailboxLimits;
+  readonly counters: GraphCounters;
+  readonly failures: Scenarios<MailboxFailureScenario>;
+  /** Added latency per mailbox, on top of `latencyMs`. */
+  readonly mailboxLatencyMs: Map<string, number>;
+  readonly pauses: Pauses;
+  readonly latencyMs: number;
+  /** https://localhost:<port>, known once the server listens. */
+  graphEndpoint: string;
+}
+
+/** One request to a mailbox: a plain request, or one step of a `$batch`. */
+export interface GraphCall {
+  readonly method: string;
+  readonly version: string;
+  /** The path after the version, still URL-encoded, e.g. `/users/room%40contoso.example/events`. */
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly body: unknown;
+  readonly grant: TokenGrant;
+  readonly inBatch: boolean;
+}
+
+export type GraphReply =
+  | { readonly kind: 'ok'; readonly status: number; readonly body?: unknown }
+  | { readonly kind: 'error'; readonly error: GraphError }
+  | { readonly kind: 'reset' };
