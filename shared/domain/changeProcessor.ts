@@ -79,12 +79,29 @@ function decodeBody(body: unknown): unknown {
 }
 
 function rawText(body: unknown): string {
-  if (body instanceof Uint8Array) return Buffer.from(body).toString('utf8');
-  if (typeof body === 'string') return body;
   try {
+    if (body instanceof Uint8Array) return Buffer.from(body).toString('utf8');
+    if (typeof body === 'string') return body;
     return JSON.stringify(body) ?? String(body);
   } catch {
-    return String(body);
+    try {
+      return String(body);
+    } catch {
+      return '[a body that cannot be read]';
+    }
+  }
+}
+
+/** The appointment id of an invalid message, when one can be read from it. */
+function appointmentIdOf(decoded: unknown): string {
+  try {
+    const value =
+      typeof decoded === 'object' && decoded !== null
+        ? (decoded as Record<string, unknown>).appointmentId
+        : undefined;
+    return typeof value === 'string' ? value.slice(0, 200) : '';
+  } catch {
+    return '';
   }
 }
 
@@ -420,9 +437,7 @@ export class ChangeProcessor {
     const changeId = `message:${identity}`;
     const transactionId = transactionIdFor(changeId);
     const previous = await this.deps.transactions.getTransaction(transactionId);
-    const fields =
-      typeof decoded === 'object' && decoded !== null ? (decoded as Record<string, unknown>) : {};
-    const appointmentId = typeof fields.appointmentId === 'string' ? fields.appointmentId.slice(0, 200) : '';
+    const appointmentId = appointmentIdOf(decoded);
     const failure = new DiagnosedFailure('DSEX050', `Invalid change message: ${reason}.`);
     return this.finish(
       { transactionId, changeId, appointmentId, operation: 'invalid', rawBody: raw.slice(0, RAW_BODY_LIMIT) },

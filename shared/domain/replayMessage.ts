@@ -18,7 +18,15 @@ function fieldsOf(value: unknown): Record<string, unknown> | undefined {
 
 /** A replay request, or undefined when the body is something else (then it is a change message). */
 export function parseReplayRequest(body: unknown): ReplayRequest | undefined {
-  const fields = fieldsOf(body);
+  try {
+    return replayRequestOf(fieldsOf(body));
+  } catch {
+    // A body whose fields cannot even be read is no replay request; the change parser reports it.
+    return undefined;
+  }
+}
+
+function replayRequestOf(fields: Record<string, unknown> | undefined): ReplayRequest | undefined {
   if (fields?.kind !== 'replay') return undefined;
   const { transactionIds, appointmentId, reason } = fields;
   if (typeof appointmentId !== 'string' || !Array.isArray(transactionIds) || transactionIds.length === 0) {
