@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SETTINGS } from '../../shared/settings';
 import { type StandIns, startStandIns } from '..';
+import { configureDemoTenant } from './demoTenant';
 import { loadFunctionDefinitions } from './functionCatalog';
 import { serveHttpFunctions } from './httpRunner';
 import { hasRealCredentials, readLocalSettings, wantsLocalStandIn } from './localSettings';
@@ -34,8 +36,12 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
     serviceBus: wantsLocalStandIn(configured.ServiceBusConnection) ? {} : false,
   });
   const demo = standIns.sandbox;
+  if (demo) configureDemoTenant(demo);
+  const defaults = Object.fromEntries(
+    SETTINGS.filter((s) => s.defaultValue !== undefined).map((s) => [s.name, s.defaultValue ?? '']),
+  );
   const settings: Record<string, string> = {
-    APPOINTMENT_QUEUE: 'appointment-changes',
+    ...defaults,
     ...configured,
     ...(standIns.endpoints.tableConnectionString
       ? { TableStorageConnection: standIns.endpoints.tableConnectionString }
@@ -70,7 +76,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
   }
   const http = await serveHttpFunctions(
     definitions.filter((d) => d.trigger === 'http'),
-    { port: options.port ?? 7071, host: '127.0.0.1' },
+    { port: options.port ?? Number(process.env.PORT ?? 7071), host: '127.0.0.1' },
   );
   stops.push(() => http.stop());
 
