@@ -13,6 +13,23 @@ export interface Figure {
   readonly met?: boolean;
 }
 
+/** Runs `work` over the items with at most `concurrency` in flight. */
+export async function inParallel<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) {
+        const item = items[next++];
+        if (item !== undefined) await work(item);
+      }
+    }),
+  );
+}
+
 export function median(values: readonly number[]): number {
   return percentile(values, 50);
 }

@@ -5,23 +5,7 @@ import { RetryPass } from '../shared/domain/retryPass';
 import type { TransactionRecord } from '../shared/domain/transaction';
 import { startAzurite } from '../stand-ins/azurite';
 import { startServiceBusEmulator } from '../stand-ins/serviceBus';
-import type { Figure } from './report';
-
-async function inParallel<T>(
-  items: readonly T[],
-  concurrency: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < items.length) {
-        const item = items[next++];
-        if (item !== undefined) await work(item);
-      }
-    }),
-  );
-}
+import { type Figure, inParallel } from './report';
 
 /**
  * Benchmark 5: one retry pass over a Transactions table of `total` rows of which `retryable` are

@@ -3,7 +3,7 @@ import { buildConnector } from '../shared/connector';
 import type { Environment } from '../shared/settings';
 import { startStandIns } from '../stand-ins';
 import type { Sandbox } from '../stand-ins/sandbox';
-import { type Figure, median, percentile } from './report';
+import { type Figure, inParallel, median, percentile } from './report';
 
 const quiet = { info: () => {}, error: () => {} };
 
@@ -30,22 +30,6 @@ function change(
       resources: [{ id: 'R-1', name: 'Room', mailbox, exchangeEnabled: true }],
     },
   };
-}
-
-async function inParallel<T>(
-  items: readonly T[],
-  concurrency: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < items.length) {
-        const item = items[next++];
-        if (item !== undefined) await work(item);
-      }
-    }),
-  );
 }
 
 function settingsFor(

@@ -1,33 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { InvocationContext } from '@azure/functions';
 import fc from 'fast-check';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { syncAppointment } from '../../functions/syncAppointment';
 import { parseChangeMessage } from '../../shared/domain/changeMessage';
 import { hostileChangeBody } from '../arbitraries/changeMessages';
 import { upsert } from '../support/changes';
-import { type Harness, QUEUE, startHarness } from '../support/harness';
-import { type SandboxDriver, sandboxDriver } from '../support/sandboxDriver';
+import { useE2eSuite } from '../support/e2eSuite';
+import { QUEUE } from '../support/harness';
 
-let harness: Harness;
-let sandbox: SandboxDriver;
-let domain: string;
-const mailbox = (name: string) => `${name}-${randomUUID().slice(0, 8)}@${domain}`;
-const appointmentId = () => `A-${randomUUID().slice(0, 8)}`;
-
-beforeAll(async () => {
-  harness = await startHarness();
-  sandbox = sandboxDriver(harness.sandbox);
-  domain = harness.sandbox.tenant.domain;
-});
-
-afterAll(async () => {
-  await harness?.stop();
-});
+const suite = useE2eSuite();
+const { mailbox, appointmentId } = suite;
 
 afterEach(() => {
-  sandbox.reset();
-  harness.tableProxy.up();
+  suite.sandbox.reset();
+  suite.harness.tableProxy.up();
 });
 
 describe('faults: nothing lost, nothing applied twice', () => {
@@ -36,47 +23,51 @@ describe('faults: nothing lost, nothing applied twice', () => {
     const changes = Array.from({ length: 40 }, (_, i) =>
       upsert(appointmentId(), 1, [{ id: 'R-1', mailbox: rooms[i % 8] ?? '' }]),
     );
-    for (const room of rooms) sandbox.latency(room, 30);
-    await harness.send(...changes.slice(0, 20));
-    await harness.waitForTransaction(changes[3]?.changeId ?? '');
-    harness.tableProxy.down();
-    await harness.send(...changes.slice(20));
+    for (const room of rooms) suite.sandbox.latency(room, 30);
+    await suite.harness.send(...changes.slice(0, 20));
+    await suite.harness.waitForTransaction(changes[3]?.changeId ?? '');
+    suite.harness.tableProxy.down();
+    await suite.harness.send(...changes.slice(20));
     await new Promise((resolve) => setTimeout(resolve, 1_500));
-    harness.tableProxy.up();
+    suite.harness.tableProxy.up();
     for (const change of changes) {
-      const row = await harness.waitForTransaction(change.changeId, (r) => r.status === 'Success', 60_000);
+      const row = await suite.harness.waitForTransaction(
+        change.changeId,
+        (r) => r.status === 'Success',
+        60_000,
+      );
       expect(row.resources).toHaveLength(1);
     }
-    const events = rooms.flatMap((room) => sandbox.events(room));
+    const events = rooms.flatMap((room) => suite.sandbox.events(room));
     expect(events).toHaveLength(changes.length);
     expect(new Set(events.map((e) => e.subject)).size).toBe(changes.length);
-    expect(harness.serviceBus.stats(QUEUE).deadLettered).toBe(0);
+    expect(suite.harness.serviceBus.stats(QUEUE).deadLettered).toBe(0);
   }, 90_000);
 
   it('the same message delivered five times makes one event', async () => {
     const room = mailbox('room');
     const change = upsert(appointmentId(), 1, [{ id: 'R-1', mailbox: room }]);
-    await harness.sender.sendMessages(
+    await suite.harness.sender.sendMessages(
       Array.from({ length: 5 }, () => ({
         body: change,
         messageId: randomUUID(),
         contentType: 'application/json',
       })),
     );
-    await harness.waitForTransaction(change.changeId, (row) => row.attempts === 5);
-    expect(sandbox.events(room)).toHaveLength(1);
+    await suite.harness.waitForTransaction(change.changeId, (row) => row.attempts === 5);
+    expect(suite.sandbox.events(room)).toHaveLength(1);
   });
 
   it('a 429 storm: no request reaches the mailbox before Retry-After has passed', async () => {
     const room = mailbox('room');
-    sandbox.mailboxFails(room, 'throttled', 3);
+    suite.sandbox.mailboxFails(room, 'throttled', 3);
     const changes = Array.from({ length: 6 }, () =>
       upsert(appointmentId(), 1, [{ id: 'R-1', mailbox: room }]),
     );
-    await harness.send(...changes);
+    await suite.harness.send(...changes);
     for (const change of changes)
-      await harness.waitForTransaction(change.changeId, (r) => r.status === 'Success', 30_000);
-    const log = harness.sandbox.graph.counters.requestLog(room);
+      await suite.harness.waitForTransaction(change.changeId, (r) => r.status === 'Success', 30_000);
+    const log = suite.harness.sandbox.graph.counters.requestLog(room);
     const throttled = log.filter((entry) => entry.status === 429);
     expect(throttled.length).toBeGreaterThan(0);
     const first = throttled[0];
@@ -87,7 +78,7 @@ describe('faults: nothing lost, nothing applied twice', () => {
     const later = log.filter((entry) => entry.time > first.time + 100);
     expect(later.length).toBeGreaterThan(0);
     for (const entry of later) expect(entry.time).toBeGreaterThanOrEqual(first.time + retryAfterMs - 50);
-    expect(sandbox.events(room)).toHaveLength(changes.length);
+    expect(suite.sandbox.events(room)).toHaveLength(changes.length);
   });
 });
 
@@ -105,7 +96,7 @@ describe('bad input (property-based)', () => {
         const parsed = parseChangeMessage(body);
         if (parsed.ok) return;
         invalid++;
-        const row = await harness.waitForTransaction(`message:${messageId}`, () => true, 5_000);
+        const row = await suite.harness.waitForTransaction(`message:${messageId}`, () => true, 5_000);
         expect(row.code).toBe('DSEX050');
         expect(row.status).toBe('InvalidChangeMessage');
         expect(row.message.startsWith(`[DSEX050] Invalid change message: ${parsed.reason}`)).toBe(true);

@@ -1,218 +1,208 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { operationalLog } from '../../shared/connector';
 import type { RetryPassReport } from '../../shared/domain/retryPass';
 import { resourceChange, upsert } from '../support/changes';
-import { type Harness, QUEUE, startHarness } from '../support/harness';
-import { type SandboxDriver, sandboxDriver } from '../support/sandboxDriver';
+import { useE2eSuite } from '../support/e2eSuite';
+import { QUEUE } from '../support/harness';
 
-let harness: Harness;
-let sandbox: SandboxDriver;
-let domain: string;
-const mailbox = (name: string) => `${name}-${randomUUID().slice(0, 8)}@${domain}`;
-const appointmentId = () => `A-${randomUUID().slice(0, 8)}`;
+const suite = useE2eSuite();
+const { mailbox, appointmentId } = suite;
 const HOUR = 3_600_000;
 
-beforeAll(async () => {
-  harness = await startHarness();
-  sandbox = sandboxDriver(harness.sandbox);
-  domain = harness.sandbox.tenant.domain;
-});
-
-afterAll(async () => {
-  await harness?.stop();
-});
-
 afterEach(() => {
-  sandbox.reset();
-  harness.serviceBus.failSends(undefined);
-  harness.tableProxy.up();
-  for (const [name, value] of Object.entries(harness.settings)) harness.setSetting(name, value);
+  suite.sandbox.reset();
+  suite.harness.serviceBus.failSends(undefined);
+  suite.harness.tableProxy.up();
+  for (const [name, value] of Object.entries(suite.harness.settings)) suite.harness.setSetting(name, value);
 });
 
 /** One retry pass at `offsetMs` from now (the backoff makes a fresh failure due after 5 minutes). */
 function pass(offsetMs = HOUR): Promise<RetryPassReport> {
   const log = operationalLog(
-    { log: (line) => harness.logs.push(String(line)), error: (line) => harness.logs.push(String(line)) },
+    {
+      log: (line) => suite.harness.logs.push(String(line)),
+      error: (line) => suite.harness.logs.push(String(line)),
+    },
     () => [],
   );
-  return harness
+  return suite.harness
     .connector()
     .retryPass(log, { now: () => new Date(Date.now() + offsetMs) })
     .run();
 }
 
 async function failing(change: { changeId: string }, code: string) {
-  await harness.send(change);
-  return harness.waitForTransaction(change.changeId, (row) => row.code === code);
+  await suite.harness.send(change);
+  return suite.harness.waitForTransaction(change.changeId, (row) => row.code === code);
 }
 
 describe('retryFailed', () => {
   it('replays a transient failure once it is due, and it heals', async () => {
     const room = mailbox('room');
-    sandbox.mailboxFails(room, 'serverError');
+    suite.sandbox.mailboxFails(room, 'serverError');
     const change = upsert(appointmentId(), 1, [{ id: 'R-1', mailbox: room }]);
     await failing(change, 'DSEX040');
     expect((await pass(0)).replayed).toBe(0);
-    sandbox.reset();
+    suite.sandbox.reset();
     const report = await pass();
     expect(report.replayed).toBeGreaterThanOrEqual(1);
-    const row = await harness.waitForTransaction(change.changeId, (r) => r.status === 'Success');
+    const row = await suite.harness.waitForTransaction(change.changeId, (r) => r.status === 'Success');
     expect(row.attempts).toBe(2);
-    expect(sandbox.events(room)).toHaveLength(1);
+    expect(suite.sandbox.events(room)).toHaveLength(1);
   });
 
   it('holds credential failures while the probe fails, then replays them all with one token request', async () => {
-    harness.setSetting('EXCHANGE_CLIENT_SECRET', sandbox.expiredSecret());
+    suite.harness.setSetting('EXCHANGE_CLIENT_SECRET', suite.sandbox.expiredSecret());
     const changes = [1, 2, 3].map(() =>
       upsert(appointmentId(), 1, [{ id: 'R-1', mailbox: mailbox('room') }]),
     );
     for (const change of changes) await failing(change, 'DSEX001');
 
-    const tokensBefore = sandbox.tokenRequests();
+    const tokensBefore = suite.sandbox.tokenRequests();
     const held = await pass();
     expect(held.probes['token probe']).toBe('failed');
     expect(held.heldByProbe).toBeGreaterThanOrEqual(3);
-    expect(sandbox.tokenRequests() - tokensBefore).toBe(1);
+    expect(suite.sandbox.tokenRequests() - tokensBefore).toBe(1);
 
-    harness.setSetting('EXCHANGE_CLIENT_SECRET', sandbox.freshSecret());
-    const fixedBefore = sandbox.tokenRequests();
+    suite.harness.setSetting('EXCHANGE_CLIENT_SECRET', suite.sandbox.freshSecret());
+    const fixedBefore = suite.sandbox.tokenRequests();
     const fixed = await pass(0);
     expect(fixed.probes['token probe']).toBe('passed');
     expect(fixed.replayed).toBeGreaterThanOrEqual(3);
     for (const change of changes) {
-      await harness.waitForTransaction(change.changeId, (r) => r.status === 'Success');
+      await suite.harness.waitForTransaction(change.changeId, (r) => r.status === 'Success');
     }
-    expect(sandbox.tokenRequests() - fixedBefore).toBe(1);
+    expect(suite.sandbox.tokenRequests() - fixedBefore).toBe(1);
   });
 
   it('replays an invalid-user row when a newer state of its resource arrives', async () => {
     const wrong = mailbox('typo');
     const right = mailbox('room');
-    sandbox.mailboxFails(wrong, 'invalidUser');
+    suite.sandbox.mailboxFails(wrong, 'invalidUser');
     const change = upsert(appointmentId(), 1, [{ id: `R-${randomUUID()}`, mailbox: wrong }]);
     const resourceId = change.appointment.resources[0]?.id ?? '';
     await failing(change, 'DSEX012');
     expect((await pass()).waitingOnResource).toBeGreaterThanOrEqual(1);
     const fix = resourceChange({ id: resourceId, mailbox: right }, new Date(Date.now() + 1000).toISOString());
-    await harness.send(fix);
-    await harness.waitForTransaction(`resource:${resourceId}:${fix.changedAt}`);
+    await suite.harness.send(fix);
+    await suite.harness.waitForTransaction(`resource:${resourceId}:${fix.changedAt}`);
     await pass();
-    const row = await harness.waitForTransaction(change.changeId, (r) => r.status === 'Success');
+    const row = await suite.harness.waitForTransaction(change.changeId, (r) => r.status === 'Success');
     expect(row.resources[0]?.mailbox).toBe(right);
-    expect(sandbox.events(right)).toHaveLength(1);
+    expect(suite.sandbox.events(right)).toHaveLength(1);
   });
 
   it('replays several failed changes of one appointment once, with the newest snapshot', async () => {
     const room = mailbox('room');
     const id = appointmentId();
-    sandbox.mailboxFails(room, 'serverError');
+    suite.sandbox.mailboxFails(room, 'serverError');
     const first = upsert(id, 1, [{ id: 'R-1', mailbox: room }], { subject: 'First' });
     const second = upsert(id, 2, [{ id: 'R-1', mailbox: room }], { subject: 'Second' });
     await failing(first, 'DSEX040');
     await failing(second, 'DSEX040');
-    sandbox.reset();
-    const sentBefore = harness.serviceBus.stats(QUEUE).sentTotal;
+    suite.sandbox.reset();
+    const sentBefore = suite.harness.serviceBus.stats(QUEUE).sentTotal;
     const report = await pass();
     expect(report.appointments).toBeGreaterThanOrEqual(1);
-    expect(harness.serviceBus.stats(QUEUE).sentTotal - sentBefore).toBe(report.appointments);
-    await harness.waitForTransaction(first.changeId, (r) => r.status === 'Success');
-    await harness.waitForTransaction(second.changeId, (r) => r.status === 'Success');
-    expect(sandbox.events(room).map((e) => e.subject)).toEqual(['Second']);
+    expect(suite.harness.serviceBus.stats(QUEUE).sentTotal - sentBefore).toBe(report.appointments);
+    await suite.harness.waitForTransaction(first.changeId, (r) => r.status === 'Success');
+    await suite.harness.waitForTransaction(second.changeId, (r) => r.status === 'Success');
+    expect(suite.sandbox.events(room).map((e) => e.subject)).toEqual(['Second']);
   });
 
   it('marks a failure overtaken by a later success as superseded instead of replaying it', async () => {
     const room = mailbox('room');
     const id = appointmentId();
-    sandbox.mailboxFails(room, 'serverError');
+    suite.sandbox.mailboxFails(room, 'serverError');
     const old = upsert(id, 1, [{ id: 'R-1', mailbox: room }]);
     await failing(old, 'DSEX040');
-    sandbox.reset();
+    suite.sandbox.reset();
     const newer = upsert(id, 2, [{ id: 'R-1', mailbox: room }]);
-    await harness.send(newer);
-    await harness.waitForTransaction(newer.changeId, (r) => r.status === 'Success');
-    const requestsBefore = sandbox.requestsTo(room);
+    await suite.harness.send(newer);
+    await suite.harness.waitForTransaction(newer.changeId, (r) => r.status === 'Success');
+    const requestsBefore = suite.sandbox.requestsTo(room);
     await pass();
-    const row = await harness.waitForTransaction(old.changeId, (r) => r.code === 'DSEX022');
+    const row = await suite.harness.waitForTransaction(old.changeId, (r) => r.code === 'DSEX022');
     expect(row.nextAttemptAt).toBeUndefined();
-    expect(sandbox.requestsTo(room)).toBe(requestsBefore);
+    expect(suite.sandbox.requestsTo(room)).toBe(requestsBefore);
   });
 
   it('two overlapping passes replay each row once', async () => {
     const rooms = [mailbox('a'), mailbox('b'), mailbox('c')];
-    for (const room of rooms) sandbox.mailboxFails(room, 'serverError');
+    for (const room of rooms) suite.sandbox.mailboxFails(room, 'serverError');
     const changes = rooms.map((room) => upsert(appointmentId(), 1, [{ id: 'R-1', mailbox: room }]));
     for (const change of changes) await failing(change, 'DSEX040');
-    sandbox.reset();
+    suite.sandbox.reset();
     const [a, b] = await Promise.all([pass(), pass()]);
     const mine = changes.length;
     expect((a?.replayed ?? 0) + (b?.replayed ?? 0)).toBeGreaterThanOrEqual(mine);
     for (const change of changes) {
-      const row = await harness.waitForTransaction(change.changeId, (r) => r.status === 'Success');
+      const row = await suite.harness.waitForTransaction(change.changeId, (r) => r.status === 'Success');
       expect(row.attempts).toBe(2);
     }
-    for (const room of rooms) expect(sandbox.events(room)).toHaveLength(1);
+    for (const room of rooms) expect(suite.sandbox.events(room)).toHaveLength(1);
   });
 
   it('a pass that cannot send fails cleanly; the next pass sends each row once', async () => {
     const room = mailbox('room');
-    sandbox.mailboxFails(room, 'serverError');
+    suite.sandbox.mailboxFails(room, 'serverError');
     const change = upsert(appointmentId(), 1, [{ id: 'R-1', mailbox: room }]);
     await failing(change, 'DSEX040');
-    sandbox.reset();
-    harness.serviceBus.failSends('amqp:internal-error');
+    suite.sandbox.reset();
+    suite.harness.serviceBus.failSends('amqp:internal-error');
     await expect(pass()).rejects.toThrow();
-    harness.serviceBus.failSends(undefined);
+    suite.harness.serviceBus.failSends(undefined);
     await pass();
-    const row = await harness.waitForTransaction(change.changeId, (r) => r.status === 'Success');
+    const row = await suite.harness.waitForTransaction(change.changeId, (r) => r.status === 'Success');
     expect(row.attempts).toBe(2);
   }, 60_000);
 
   it('a pass that cannot read Table Storage fails cleanly; the next one finishes', async () => {
     const room = mailbox('room');
-    sandbox.mailboxFails(room, 'serverError');
+    suite.sandbox.mailboxFails(room, 'serverError');
     const change = upsert(appointmentId(), 1, [{ id: 'R-1', mailbox: room }]);
     await failing(change, 'DSEX040');
-    sandbox.reset();
-    harness.tableProxy.down();
+    suite.sandbox.reset();
+    suite.harness.tableProxy.down();
     await expect(pass()).rejects.toThrow();
-    harness.tableProxy.up();
+    suite.harness.tableProxy.up();
     await pass();
-    expect((await harness.waitForTransaction(change.changeId, (r) => r.status === 'Success')).attempts).toBe(
-      2,
-    );
+    expect(
+      (await suite.harness.waitForTransaction(change.changeId, (r) => r.status === 'Success')).attempts,
+    ).toBe(2);
   });
 
   it('ages out a row that leaves the window unresolved: needs manual action, no longer replayed', async () => {
     const room = mailbox('room');
-    sandbox.mailboxFails(room, 'serverError');
+    suite.sandbox.mailboxFails(room, 'serverError');
     const change = upsert(appointmentId(), 1, [{ id: 'R-1', mailbox: room }]);
     const failed = await failing(change, 'DSEX040');
     const report = await pass(15 * 24 * HOUR);
     expect(report.agedOut).toBeGreaterThanOrEqual(1);
-    const row = await harness.waitForTransaction(change.changeId, (r) => r.needsManualAction === true);
+    const row = await suite.harness.waitForTransaction(change.changeId, (r) => r.needsManualAction === true);
     expect(row.nextAttemptAt).toBeUndefined();
     expect(row.attempts).toBe(failed.attempts);
-    const pending = await harness.connector().stores.transactions.listPending();
+    const pending = await suite.harness.connector().stores.transactions.listPending();
     expect(pending.some((p) => p.transactionId === row.transactionId)).toBe(false);
   });
 
   it('manual replay is idempotent: two clicks, one message', async () => {
     const room = mailbox('room');
-    sandbox.mailboxFails(room, 'accessDenied');
+    suite.sandbox.mailboxFails(room, 'accessDenied');
     const change = upsert(appointmentId(), 1, [{ id: 'R-1', mailbox: room }]);
     const failed = await failing(change, 'DSEX030');
-    sandbox.reset();
+    suite.sandbox.reset();
     const log = operationalLog({ log: () => {}, error: () => {} }, () => []);
-    const retry = harness.connector().retryPass(log);
-    const before = harness.serviceBus.stats(QUEUE).duplicatesDropped;
+    const retry = suite.harness.connector().retryPass(log);
+    const before = suite.harness.serviceBus.stats(QUEUE).duplicatesDropped;
     const [first, second] = [
       await retry.replayNow(failed.transactionId),
       await retry.replayNow(failed.transactionId),
     ];
     expect(first.messageId).toBe(second.messageId);
-    expect(harness.serviceBus.stats(QUEUE).duplicatesDropped - before).toBe(1);
-    const row = await harness.waitForTransaction(change.changeId, (r) => r.status === 'Success');
+    expect(suite.harness.serviceBus.stats(QUEUE).duplicatesDropped - before).toBe(1);
+    const row = await suite.harness.waitForTransaction(change.changeId, (r) => r.status === 'Success');
     expect(row.attempts).toBe(2);
   });
 });

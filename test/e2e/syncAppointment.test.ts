@@ -1,36 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ACCESS_DENIED_PREFIX } from '../../shared/domain/classifyFailure';
 import { eventTransactionId } from '../../shared/domain/ids';
 import { remove, upsert } from '../support/changes';
-import { type Harness, startHarness } from '../support/harness';
-import { type GraphFailureKind, type SandboxDriver, sandboxDriver } from '../support/sandboxDriver';
+import { useE2eSuite } from '../support/e2eSuite';
+import type { GraphFailureKind, SandboxDriver } from '../support/sandboxDriver';
 
-let harness: Harness;
-let sandbox: SandboxDriver;
-let domain: string;
-const mailbox = (name: string) => `${name}-${randomUUID().slice(0, 8)}@${domain}`;
-const appointmentId = () => `A-${randomUUID().slice(0, 8)}`;
-
-beforeAll(async () => {
-  harness = await startHarness();
-  sandbox = sandboxDriver(harness.sandbox);
-  domain = harness.sandbox.tenant.domain;
-});
-
-afterAll(async () => {
-  await harness?.stop();
-});
+const suite = useE2eSuite();
+const { mailbox, appointmentId } = suite;
 
 afterEach(() => {
-  sandbox.reset();
-  for (const [name, value] of Object.entries(harness.settings)) harness.setSetting(name, value);
-  harness.tableProxy.up();
+  suite.sandbox.reset();
+  for (const [name, value] of Object.entries(suite.harness.settings)) suite.harness.setSetting(name, value);
+  suite.harness.tableProxy.up();
 });
 
 async function sync(change: { changeId: string }) {
-  await harness.send(change);
-  return harness.waitForTransaction(change.changeId);
+  await suite.harness.send(change);
+  return suite.harness.waitForTransaction(change.changeId);
 }
 
 describe('syncAppointment: success paths', () => {
@@ -50,9 +37,9 @@ describe('syncAppointment: success paths', () => {
       ['R-1', 'create', 'Success'],
       ['P-1', 'create', 'Success'],
     ]);
-    expect(sandbox.events(room)).toHaveLength(1);
-    expect(sandbox.events(room)[0]?.subject).toBe(change.appointment.subject);
-    const mappings = await harness.connector().stores.mappings.listMappings(id);
+    expect(suite.sandbox.events(room)).toHaveLength(1);
+    expect(suite.sandbox.events(room)[0]?.subject).toBe(change.appointment.subject);
+    const mappings = await suite.harness.connector().stores.mappings.listMappings(id);
     expect(mappings.map((m) => m.resourceId).sort()).toEqual(['P-1', 'R-1']);
   });
 
@@ -62,7 +49,7 @@ describe('syncAppointment: success paths', () => {
     await sync(upsert(id, 1, [{ id: 'R-1', mailbox: room }]));
     const row = await sync(upsert(id, 2, [{ id: 'R-1', mailbox: room }], { subject: 'Moved' }));
     expect(row.resources[0]).toMatchObject({ action: 'update', status: 'Success' });
-    expect(sandbox.events(room).map((e) => e.subject)).toEqual(['Moved']);
+    expect(suite.sandbox.events(room).map((e) => e.subject)).toEqual(['Moved']);
   });
 
   it('deletes the event of a resource removed from the appointment', async () => {
@@ -81,21 +68,21 @@ describe('syncAppointment: success paths', () => {
       ['R-1', 'update'],
       ['R-2', 'delete'],
     ]);
-    expect(sandbox.events(other)).toHaveLength(0);
-    expect(sandbox.events(room)).toHaveLength(1);
+    expect(suite.sandbox.events(other)).toHaveLength(0);
+    expect(suite.sandbox.events(room)).toHaveLength(1);
   });
 
   it('recreates an event someone deleted in Outlook', async () => {
     const room = mailbox('room');
     const id = appointmentId();
     await sync(upsert(id, 1, [{ id: 'R-1', mailbox: room }]));
-    const [event] = sandbox.events(room);
-    sandbox.deleteInOutlook(room, event?.id ?? '');
+    const [event] = suite.sandbox.events(room);
+    suite.sandbox.deleteInOutlook(room, event?.id ?? '');
     const row = await sync(upsert(id, 2, [{ id: 'R-1', mailbox: room }]));
     expect(row.status).toBe('Success');
     expect(row.resources[0]?.message).toContain('recreated');
-    expect(sandbox.events(room)).toHaveLength(1);
-    expect(sandbox.events(room)[0]?.id).not.toBe(event?.id);
+    expect(suite.sandbox.events(room)).toHaveLength(1);
+    expect(suite.sandbox.events(room)[0]?.id).not.toBe(event?.id);
   });
 
   it('a delete removes every event; a delete with nothing mapped is DSEX020 EmptyBackOffice', async () => {
@@ -104,7 +91,7 @@ describe('syncAppointment: success paths', () => {
     await sync(upsert(id, 1, [{ id: 'R-1', mailbox: room }]));
     const deleted = await sync(remove(id, 2));
     expect(deleted).toMatchObject({ status: 'Success', operation: 'delete' });
-    expect(sandbox.events(room)).toHaveLength(0);
+    expect(suite.sandbox.events(room)).toHaveLength(0);
     const nothing = await sync(remove(appointmentId(), 1));
     expect(nothing).toMatchObject({ status: 'EmptyBackOffice', code: 'DSEX020' });
     expect(nothing.message).toMatch(/^\[DSEX020\] No mapping entry/);
@@ -115,11 +102,11 @@ describe('syncAppointment: success paths', () => {
     const room = mailbox('room');
     const id = appointmentId();
     await sync(upsert(id, 1, [{ id: 'R-1', mailbox: room }]));
-    sandbox.deleteInOutlook(room, sandbox.events(room)[0]?.id ?? '');
+    suite.sandbox.deleteInOutlook(room, suite.sandbox.events(room)[0]?.id ?? '');
     const row = await sync(remove(id, 2));
     expect(row).toMatchObject({ status: 'Skipped', code: 'DSEX021' });
     expect(row.nextAttemptAt).toBeUndefined();
-    expect(await harness.connector().stores.mappings.listMappings(id)).toEqual([]);
+    expect(await suite.harness.connector().stores.mappings.listMappings(id)).toEqual([]);
   });
 
   it('lists disabled resources and syncs the enabled ones', async () => {
@@ -142,12 +129,12 @@ describe('syncAppointment: no duplicates, nothing lost', () => {
   it('the same change delivered twice makes one event', async () => {
     const room = mailbox('room');
     const change = upsert(appointmentId(), 1, [{ id: 'R-1', mailbox: room }]);
-    await harness.sender.sendMessages([
+    await suite.harness.sender.sendMessages([
       { body: change, messageId: randomUUID(), contentType: 'application/json' },
       { body: change, messageId: randomUUID(), contentType: 'application/json' },
     ]);
-    await harness.waitForTransaction(change.changeId, (row) => row.attempts === 2);
-    expect(sandbox.events(room)).toHaveLength(1);
+    await suite.harness.waitForTransaction(change.changeId, (row) => row.attempts === 2);
+    expect(suite.sandbox.events(room)).toHaveLength(1);
   });
 
   it('a change older than the newest received is not applied (DSEX022)', async () => {
@@ -156,26 +143,30 @@ describe('syncAppointment: no duplicates, nothing lost', () => {
     await sync(upsert(id, 5, [{ id: 'R-1', mailbox: room }], { subject: 'Newest' }));
     const stale = await sync(upsert(id, 4, [{ id: 'R-1', mailbox: room }], { subject: 'Stale' }));
     expect(stale).toMatchObject({ status: 'Skipped', code: 'DSEX022' });
-    expect(sandbox.events(room).map((e) => e.subject)).toEqual(['Newest']);
+    expect(suite.sandbox.events(room).map((e) => e.subject)).toEqual(['Newest']);
   });
 
   it('a handler that dies between the create and the mapping write recovers with one event', async () => {
     const room = mailbox('room');
     const id = appointmentId();
     const change = upsert(id, 1, [{ id: 'R-1', mailbox: room }]);
-    sandbox.latency(room, 400);
-    await harness.send(change);
-    await sandbox.waitForRequest(room, 'POST');
-    harness.tableProxy.down();
+    suite.sandbox.latency(room, 400);
+    await suite.harness.send(change);
+    await suite.sandbox.waitForRequest(room, 'POST');
+    suite.harness.tableProxy.down();
     await new Promise((resolve) => setTimeout(resolve, 600));
-    expect(sandbox.events(room)).toHaveLength(1);
-    harness.tableProxy.up();
-    const row = await harness.waitForTransaction(change.changeId, (r) => r.status === 'Success', 30_000);
+    expect(suite.sandbox.events(room)).toHaveLength(1);
+    suite.harness.tableProxy.up();
+    const row = await suite.harness.waitForTransaction(
+      change.changeId,
+      (r) => r.status === 'Success',
+      30_000,
+    );
     expect(row.resources[0]?.action).toBe('create');
-    expect(sandbox.events(room)).toHaveLength(1);
-    expect(sandbox.eventsWithTransactionId(room, eventTransactionId(id, 'R-1', room))).toBe(1);
-    expect((await harness.connector().stores.mappings.listMappings(id)).map((m) => m.eventId)).toEqual([
-      sandbox.events(room)[0]?.id,
+    expect(suite.sandbox.events(room)).toHaveLength(1);
+    expect(suite.sandbox.eventsWithTransactionId(room, eventTransactionId(id, 'R-1', room))).toBe(1);
+    expect((await suite.harness.connector().stores.mappings.listMappings(id)).map((m) => m.eventId)).toEqual([
+      suite.sandbox.events(room)[0]?.id,
     ]);
   });
 
@@ -185,32 +176,32 @@ describe('syncAppointment: no duplicates, nothing lost', () => {
       end: '2026-12-01T10:00:00+01:00',
     });
     const messageId = randomUUID();
-    await harness.sender.sendMessages({ body: change, messageId, contentType: 'application/json' });
-    const row = await harness.waitForTransaction(`message:${messageId}`);
+    await suite.harness.sender.sendMessages({ body: change, messageId, contentType: 'application/json' });
+    const row = await suite.harness.waitForTransaction(`message:${messageId}`);
     expect(row).toMatchObject({ status: 'InvalidChangeMessage', code: 'DSEX050', operation: 'invalid' });
     expect(row.message).toContain('appointment.end');
     expect(row.rawBody).toContain(change.changeId);
     expect(row.nextAttemptAt).toBeUndefined();
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(harness.serviceBus.stats('appointment-changes').deadLettered).toBe(0);
+    expect(suite.harness.serviceBus.stats('appointment-changes').deadLettered).toBe(0);
     expect(row.attempts).toBe(1);
   });
 });
 
 describe('syncAppointment: settings and credentials', () => {
   it('missing settings are DSEX006, naming them', async () => {
-    harness.setSetting('EXCHANGE_CLIENT_SECRET', undefined);
+    suite.harness.setSetting('EXCHANGE_CLIENT_SECRET', undefined);
     const row = await sync(upsert(appointmentId(), 1, [{ id: 'R-1', mailbox: mailbox('room') }]));
     expect(row).toMatchObject({ status: 'InvalidBackOfficeSettings', code: 'DSEX006' });
     expect(row.message).toContain('EXCHANGE_CLIENT_SECRET');
   });
 
   it('a tenant id that is neither a GUID nor a domain is DSEX004 without calling Entra ID', async () => {
-    harness.setSetting('EXCHANGE_TENANT_ID', 'not a tenant!');
-    const before = sandbox.tokenRequests();
+    suite.harness.setSetting('EXCHANGE_TENANT_ID', 'not a tenant!');
+    const before = suite.sandbox.tokenRequests();
     const row = await sync(upsert(appointmentId(), 1, [{ id: 'R-1', mailbox: mailbox('room') }]));
     expect(row).toMatchObject({ status: 'InvalidBackOfficeSettings', code: 'DSEX004' });
-    expect(sandbox.tokenRequests()).toBe(before);
+    expect(suite.sandbox.tokenRequests()).toBe(before);
   });
 
   it.each([
@@ -224,18 +215,19 @@ describe('syncAppointment: settings and credentials', () => {
       (s: SandboxDriver) => ({ EXCHANGE_CLIENT_ID: s.disabledClientId() }),
     ],
   ])('%s is %s (InvalidBackOfficeSettings)', async (_name, code, settings) => {
-    for (const [name, value] of Object.entries(settings(sandbox))) harness.setSetting(name, value);
+    for (const [name, value] of Object.entries(settings(suite.sandbox)))
+      suite.harness.setSetting(name, value);
     const room = mailbox('room');
     const row = await sync(upsert(appointmentId(), 1, [{ id: 'R-1', mailbox: room }]));
     expect(row).toMatchObject({ status: 'InvalidBackOfficeSettings', code });
     expect(row.message).toMatch(/AADSTS\d+/);
-    expect(sandbox.events(room)).toHaveLength(0);
-    if (code === 'DSEX001') expect(row.message).toContain(harness.settings.EXCHANGE_CLIENT_ID);
+    expect(suite.sandbox.events(room)).toHaveLength(0);
+    if (code === 'DSEX001') expect(row.message).toContain(suite.harness.settings.EXCHANGE_CLIENT_ID);
   });
 
   it('Entra ID answering 503 is DSEX041, retried', async () => {
-    harness.setSetting('EXCHANGE_CLIENT_SECRET', sandbox.freshSecret());
-    sandbox.entraFails('503');
+    suite.harness.setSetting('EXCHANGE_CLIENT_SECRET', suite.sandbox.freshSecret());
+    suite.sandbox.entraFails('503');
     const row = await sync(upsert(appointmentId(), 1, [{ id: 'R-1', mailbox: mailbox('room') }]));
     expect(row).toMatchObject({ status: 'Failed', code: 'DSEX041' });
     expect(row.message).toMatch(
@@ -245,8 +237,8 @@ describe('syncAppointment: settings and credentials', () => {
   });
 
   it('Entra ID hanging times out and is DSEX041', async () => {
-    harness.setSetting('EXCHANGE_CLIENT_SECRET', sandbox.freshSecret());
-    sandbox.entraFails('hang');
+    suite.harness.setSetting('EXCHANGE_CLIENT_SECRET', suite.sandbox.freshSecret());
+    suite.sandbox.entraFails('hang');
     const row = await sync(upsert(appointmentId(), 1, [{ id: 'R-1', mailbox: mailbox('room') }]));
     expect(row).toMatchObject({ status: 'Failed', code: 'DSEX041' });
     expect(row.message).toContain('timed out');
@@ -266,7 +258,7 @@ describe('syncAppointment: Microsoft Graph failures', () => {
     ['reset', 'DSEX040', 'Failed'],
   ])('%s → %s (%s)', async (kind, code, status) => {
     const room = mailbox('room');
-    sandbox.mailboxFails(room, kind);
+    suite.sandbox.mailboxFails(room, kind);
     const row = await sync(upsert(appointmentId(), 1, [{ id: 'R-1', name: 'Room 4', mailbox: room }]));
     expect(row).toMatchObject({ status, code });
     expect(row.resources[0]).toMatchObject({ resourceId: 'R-1', code, mailbox: room });
@@ -275,18 +267,18 @@ describe('syncAppointment: Microsoft Graph failures', () => {
       expect(row.message).toMatch(
         /Transient error from Microsoft Graph: .*Will retry on the next sync attempt\./,
       );
-    expect(sandbox.events(room)).toHaveLength(0);
+    expect(suite.sandbox.events(room)).toHaveLength(0);
   });
 
   it('an unrecognised Graph answer is DSUNK001 with the stack in the log, not in the row', async () => {
     const room = mailbox('room');
-    sandbox.mailboxFails(room, 'unexpected');
+    suite.sandbox.mailboxFails(room, 'unexpected');
     const row = await sync(upsert(appointmentId(), 1, [{ id: 'R-1', mailbox: room }]));
     expect(row).toMatchObject({ status: 'Failed', code: 'DSUNK001' });
     expect(JSON.stringify(row)).not.toMatch(/\n\s+at /);
-    expect(harness.logs.some((line) => line.includes('undiagnosed failure') && line.includes('at '))).toBe(
-      true,
-    );
+    expect(
+      suite.harness.logs.some((line) => line.includes('undiagnosed failure') && line.includes('at ')),
+    ).toBe(true);
   });
 
   it('no resources assigned, or all disabled, is DSEX011 with the seed wording', async () => {
@@ -307,8 +299,8 @@ describe('syncAppointment: Microsoft Graph failures', () => {
     const ok = mailbox('ok');
     const invalid = mailbox('invalid');
     const busy = mailbox('busy');
-    sandbox.mailboxFails(invalid, 'invalidUser');
-    sandbox.mailboxFails(busy, 'serverError');
+    suite.sandbox.mailboxFails(invalid, 'invalidUser');
+    suite.sandbox.mailboxFails(busy, 'serverError');
     const row = await sync(
       upsert(appointmentId(), 1, [
         { id: 'R-ok', mailbox: ok },
@@ -324,18 +316,18 @@ describe('syncAppointment: Microsoft Graph failures', () => {
       'R-busy': 'DSEX040',
     });
     expect(row.waitingOnResources).toEqual(['R-invalid']);
-    expect(sandbox.events(ok)).toHaveLength(1);
+    expect(suite.sandbox.events(ok)).toHaveLength(1);
   });
 });
 
 describe('syncAppointment: secrets', () => {
   it('a recognisable secret appears in no row, log line or error', async () => {
     const secret = `Recognisable~Secret.${randomUUID()}`;
-    harness.setSetting('EXCHANGE_CLIENT_SECRET', secret);
+    suite.harness.setSetting('EXCHANGE_CLIENT_SECRET', secret);
     const row = await sync(upsert(appointmentId(), 1, [{ id: 'R-1', mailbox: mailbox('room') }]));
     expect(row.code).toBe('DSEX002');
     expect(JSON.stringify(row)).not.toContain(secret);
-    expect(harness.logs.length).toBeGreaterThan(0);
-    expect(harness.logs.join('\n')).not.toContain(secret);
+    expect(suite.harness.logs.length).toBeGreaterThan(0);
+    expect(suite.harness.logs.join('\n')).not.toContain(secret);
   });
 });
