@@ -1,9 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startStandIns } from '.';
+import { type StandIns, startStandIns } from '.';
+import { runUntilInterrupted } from './host/runUntilInterrupted';
 
 /** `npm run stand-ins`: starts all three stand-ins, writes .local/stand-ins.json, runs until interrupted. */
-async function main(): Promise<void> {
+async function start(): Promise<StandIns> {
   const startedAt = Date.now();
   const standIns = await startStandIns();
   const file = join(__dirname, '..', '.local', 'stand-ins.json');
@@ -15,18 +16,7 @@ async function main(): Promise<void> {
   writeFileSync(file, `${JSON.stringify(description, null, 2)}\n`);
   console.log(JSON.stringify(standIns.endpoints, null, 2));
   console.log(`Stand-ins ready in ${Date.now() - startedAt} ms; written to ${file}. Ctrl-C stops them.`);
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    await standIns.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  return standIns;
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runUntilInterrupted(start);

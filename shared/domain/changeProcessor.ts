@@ -507,7 +507,7 @@ export class ChangeProcessor {
       },
       secrets,
     );
-    await this.deps.transactions.recordTransaction(record);
+    await this.deps.transactions.recordTransaction(record, previous ?? null);
     this.deps.log.info('transaction', {
       transactionId: record.transactionId,
       appointmentId: record.appointmentId,

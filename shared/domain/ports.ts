@@ -63,9 +63,10 @@ export interface TransactionStore {
   getTransaction(transactionId: string): Promise<TransactionRecord | undefined>;
   /**
    * Writes the row and keeps the indexes in step: the Pending index holds it while it is replayable
-   * (`nextAttemptAt` set), the Failures index while its status is not Success.
+   * (`nextAttemptAt` set), the Failures index while its status is not Success. `previous` is the row as
+   * read before this attempt: when it is known absent (`null`), there are no index entries to remove.
    */
-  recordTransaction(record: TransactionRecord): Promise<void>;
+  recordTransaction(record: TransactionRecord, previous?: TransactionRecord | null): Promise<void>;
   listPending(): Promise<PendingReplay[]>;
   /** Moves a pending entry's next attempt under its ETag; false when another pass got there first. */
   claimPending(entry: PendingReplay, nextAttemptAt: Date): Promise<boolean>;

@@ -21,23 +21,29 @@ export class TableTransactionStore implements TransactionStore {
     return entity ? transactionRecord(entity) : undefined;
   }
 
-  async recordTransaction(record: TransactionRecord): Promise<void> {
+  async recordTransaction(record: TransactionRecord, previous?: TransactionRecord | null): Promise<void> {
     await this.tables.call('Transactions', (client) =>
       client.upsertEntity(transactionRow(record), 'Replace'),
     );
+    // The row is written before its index entries, so a change with no earlier row has none to remove.
+    const neverRecorded = previous === null;
     const failureWrite =
       record.status === 'Success'
-        ? this.deleteIfPresent('Failures', failureKeys(record))
+        ? neverRecorded
+          ? undefined
+          : this.deleteIfPresent('Failures', failureKeys(record))
         : this.tables.call('Failures', (client) => client.upsertEntity(failureEntry(record), 'Replace'));
     const { nextAttemptAt } = record;
     const pendingWrite = nextAttemptAt
       ? this.tables.call('Pending', (client) =>
           client.upsertEntity(pendingEntry(record, nextAttemptAt), 'Replace'),
         )
-      : this.deleteIfPresent('Pending', {
-          partitionKey: PENDING_PARTITION,
-          rowKey: pendingRowKey(record.transactionId),
-        });
+      : neverRecorded
+        ? undefined
+        : this.deleteIfPresent('Pending', {
+            partitionKey: PENDING_PARTITION,
+            rowKey: pendingRowKey(record.transactionId),
+          });
     await Promise.all([failureWrite, pendingWrite]);
   }
 
