@@ -1,5 +1,5 @@
 import { EntraTokenProvider } from './adapters/entraTokenProvider';
-import { GraphCalendarGateway, type GraphCounters } from './adapters/graphCalendarGateway';
+import { GraphCalendarGateway } from './adapters/graphCalendarGateway';
 import { MailboxLimiter } from './adapters/mailboxLimiter';
 import { ServiceBusReplaySender, serviceBusClient } from './adapters/serviceBusReplaySender';
 import { createTableStores, type TableStores } from './adapters/tables';
@@ -17,13 +17,11 @@ import {
   readInfrastructureSettings,
 } from './settings';
 
-/** Everything one process shares across invocations: clients, caches, limits and counters. */
+/** Everything one process shares across invocations: clients, caches and limits. */
 export interface Connector {
   readonly settings: InfrastructureSettings;
   readonly stores: TableStores;
   readonly tokens: EntraTokenProvider;
-  readonly limiter: MailboxLimiter;
-  readonly graphCounters: GraphCounters;
   readonly replaySender: ServiceBusReplaySender;
   /** A processor that logs to the given sink (one per invocation). */
   processor(log: OperationalLog): ChangeProcessor;
@@ -52,14 +50,13 @@ export function buildConnector(env: Environment = process.env): Connector {
   const stores = createTableStores(settings.tableStorage);
   const tokens = new EntraTokenProvider({ requestTimeoutMs: settings.entraRequestTimeoutMs });
   const limiter = new MailboxLimiter(4);
-  const graphCounters: GraphCounters = { requests: 0, throttled: 0 };
   const gateways = new Map<string, GraphCalendarGateway>();
   const readCredentials = () => readExchangeCredentials(env);
   const calendars = (credentials: ExchangeCredentials) => {
     const key = credentialsFingerprint(credentials);
     let gateway = gateways.get(key);
     if (!gateway) {
-      gateway = new GraphCalendarGateway(credentials, tokens, limiter, graphCounters, {
+      gateway = new GraphCalendarGateway(credentials, tokens, limiter, {
         requestTimeoutMs: settings.graphRequestTimeoutMs,
       });
       gateways.set(key, gateway);
@@ -78,8 +75,6 @@ export function buildConnector(env: Environment = process.env): Connector {
     settings,
     stores,
     tokens,
-    limiter,
-    graphCounters,
     replaySender,
     secrets,
     processor: (log) => new ChangeProcessor({ ...stores, tokens, calendars, readCredentials, log }),

@@ -104,19 +104,12 @@ export class EntraTokenProvider implements TokenProvider {
     { application: ConfidentialClientApplication; network: TimedNetworkClient }
   >();
   private readonly timeoutMs: number;
-  private requests = 0;
 
   constructor(options: EntraTokenProviderOptions = {}) {
     this.timeoutMs = options.requestTimeoutMs ?? 10_000;
   }
 
-  /** Token acquisitions asked of MSAL (cache hits included), for the benchmarks. */
-  get acquisitions(): number {
-    return this.requests;
-  }
-
   async acquireToken(credentials: ExchangeCredentials): Promise<string> {
-    this.requests++;
     const { application, network } = this.application(credentials);
     const started = Date.now();
     try {

@@ -65,12 +65,6 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Counters the benchmarks read. */
-export interface GraphCounters {
-  requests: number;
-  throttled: number;
-}
-
 /**
  * Calendars through Microsoft Graph with the manners Graph asks for: no pre-flight reads, at most 4
  * requests in flight per mailbox, `Retry-After` honoured before the next request to that mailbox, a
@@ -86,7 +80,6 @@ export class GraphCalendarGateway implements CalendarGateway {
     credentials: ExchangeCredentials,
     tokens: TokenProvider,
     private readonly limiter: MailboxLimiter,
-    private readonly counters: GraphCounters,
     options: GraphGatewayOptions = {},
   ) {
     this.timeoutMs = options.requestTimeoutMs ?? 15_000;
@@ -140,7 +133,6 @@ export class GraphCalendarGateway implements CalendarGateway {
       try {
         return await this.limiter.run(mailbox, async () => {
           if (this.limiter.waitFor(mailbox) > 0) throw new RetryAfterPending();
-          this.counters.requests++;
           const request = this.client
             .api(path)
             .middlewareOptions([new RetryHandlerOptions(0, 0)])
@@ -151,7 +143,6 @@ export class GraphCalendarGateway implements CalendarGateway {
         if (thrown instanceof RetryAfterPending) continue;
         const error = toGraphRequestError(thrown, action, mailbox);
         const retryAfter = error.details.retryAfterMs;
-        if (error.details.httpStatus === 429) this.counters.throttled++;
         if (retryAfter !== undefined) this.limiter.holdOff(mailbox, retryAfter);
         const canWait = (retryAfter ?? 0) <= this.maxWaitMs;
         if (attempt >= this.maxRetries || !isRetriedInProcess(error) || !canWait) throw error;

@@ -11,14 +11,8 @@ interface MailboxLane {
  */
 export class MailboxLimiter {
   private readonly lanes = new Map<string, MailboxLane>();
-  private peak = 0;
 
   constructor(private readonly maxConcurrent = 4) {}
-
-  /** The most requests this instance had in flight to one mailbox. */
-  get peakConcurrency(): number {
-    return this.peak;
-  }
 
   /** Milliseconds to wait before the mailbox may be called again (0 when it may be called now). */
   waitFor(mailbox: string, now = Date.now()): number {
@@ -34,7 +28,6 @@ export class MailboxLimiter {
     const lane = this.lane(mailbox);
     if (lane.active >= this.maxConcurrent) await new Promise<void>((resolve) => lane.waiting.push(resolve));
     lane.active++;
-    this.peak = Math.max(this.peak, lane.active);
     try {
       return await call();
     } finally {

@@ -1,6 +1,7 @@
 import { type Code, catalogueEntry } from '../domain/catalogue';
+import { credentialFailure } from '../domain/changeProcessor';
 import { classifyFailure } from '../domain/classifyFailure';
-import { describeProblems, type ExchangeCredentials, type SettingsResult } from '../settings';
+import type { ExchangeCredentials, SettingsResult } from '../settings';
 import { assessSecretExpiry, describeSecretExpiry } from './secretExpiry';
 
 export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';
@@ -62,10 +63,12 @@ async function infrastructureCheck(
 
 async function tokenCheck(probes: HealthProbes, credentials: SettingsResult<ExchangeCredentials>) {
   if (!credentials.ok) {
+    const failure = credentialFailure(credentials.problems);
     return {
       name: 'token',
       status: 'unhealthy',
-      message: `The Exchange credentials cannot be used: ${describeProblems(credentials.problems)}.`,
+      message: failure.message,
+      code: failure.code,
     } satisfies HealthCheck;
   }
   const { clientId, tenantId } = credentials.value;

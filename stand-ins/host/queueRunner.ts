@@ -16,28 +16,18 @@ export interface QueueRunnerOptions {
   readonly maxConcurrentCalls?: number;
   /** Receives each log line of the handler; defaults to dropping them. */
   readonly onLog?: (level: string, args: unknown[]) => void;
-  /** Called after each message is settled, for tests that wait on outcomes. */
-  readonly onSettled?: (outcome: {
-    messageId: string;
-    settlement: 'completed' | 'abandoned';
-    error?: unknown;
-  }) => void;
 }
 
 export interface RunningQueue {
-  /** Messages handled so far (completed + abandoned). */
-  readonly handled: () => number;
   stop(): Promise<void>;
 }
 
-export function hostServiceBusSettings(): { maxConcurrentCalls: number; autoCompleteMessages: boolean } {
+/** host.json's `extensions.serviceBus.maxConcurrentCalls`, as the host applies it. */
+function hostMaxConcurrentCalls(): number {
   const host = JSON.parse(readFileSync(join(__dirname, '..', '..', 'host.json'), 'utf8')) as {
-    extensions?: { serviceBus?: { maxConcurrentCalls?: number; autoCompleteMessages?: boolean } };
+    extensions?: { serviceBus?: { maxConcurrentCalls?: number } };
   };
-  return {
-    maxConcurrentCalls: host.extensions?.serviceBus?.maxConcurrentCalls ?? 16,
-    autoCompleteMessages: host.extensions?.serviceBus?.autoCompleteMessages ?? true,
-  };
+  return host.extensions?.serviceBus?.maxConcurrentCalls ?? 16;
 }
 
 /**
@@ -55,8 +45,7 @@ export async function runQueueFunction(
   const queueName = resolveBindingExpression(definition.options.queueName, env);
   const client = new ServiceBusClient(connectionString);
   const receiver: ServiceBusReceiver = client.createReceiver(queueName, { receiveMode: 'peekLock' });
-  const maxConcurrentCalls = options.maxConcurrentCalls ?? hostServiceBusSettings().maxConcurrentCalls;
-  let handled = 0;
+  const maxConcurrentCalls = options.maxConcurrentCalls ?? hostMaxConcurrentCalls();
   const log = options.onLog ?? (() => {});
   // rhea 3.0.5 merges two different settlements made in the same tick into one disposition frame
   // (an abandon could complete a neighbour), so settlements go out one at a time.
@@ -78,23 +67,14 @@ export async function runQueueFunction(
       },
       logHandler: (level, ...args) => log(level, args),
     });
-    let settlement: 'completed' | 'abandoned' = 'completed';
-    let failure: unknown;
     try {
       await definition.options.handler(message.body, context);
     } catch (error) {
-      settlement = 'abandoned';
-      failure = error;
       log('error', [`${definition.name} threw; the message is abandoned`, error]);
+      await settle(() => receiver.abandonMessage(message)).catch(() => undefined);
+      return;
     }
-    if (settlement === 'completed') await settle(() => receiver.completeMessage(message));
-    else await settle(() => receiver.abandonMessage(message)).catch(() => undefined);
-    handled++;
-    options.onSettled?.({
-      messageId: String(message.messageId ?? ''),
-      settlement,
-      ...(failure ? { error: failure } : {}),
-    });
+    await settle(() => receiver.completeMessage(message));
   };
 
   const subscription = receiver.subscribe(
@@ -105,7 +85,6 @@ export async function runQueueFunction(
     { autoCompleteMessages: false, maxConcurrentCalls },
   );
   return {
-    handled: () => handled,
     async stop() {
       await subscription.close();
       await receiver.close();

@@ -5,13 +5,10 @@ import { parseNcrontab } from './ncrontab';
 type TimerDefinition = Extract<FunctionDefinition, { trigger: 'timer' }>;
 
 export interface RunningTimer {
-  readonly invocations: () => number;
-  /** Runs the function once now, as the host's admin "run" endpoint does. */
-  runNow(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Runs a timer-triggered function on its NCRONTAB schedule; invocations never overlap, as in the host. */
+/** Runs a timer-triggered function on its NCRONTAB schedule; the next run is armed only after one ends. */
 export function runTimerFunction(
   definition: TimerDefinition,
   options: {
@@ -25,12 +22,10 @@ export function runTimerFunction(
   const log = options.onLog ?? (() => {});
   let timeout: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
-  let invocations = 0;
   let stopped = false;
   let lastRun: Date | undefined;
 
-  const invoke = async (): Promise<void> => {
-    if (running) return running;
+  const invoke = (): Promise<void> => {
     const context = new InvocationContext({
       functionName: definition.name,
       invocationId: `${definition.name}:${Date.now()}`,
@@ -53,7 +48,6 @@ export function runTimerFunction(
       } catch (error) {
         log('error', [`${definition.name} failed`, error]);
       } finally {
-        invocations++;
         running = undefined;
       }
     })();
@@ -69,8 +63,6 @@ export function runTimerFunction(
   };
   arm();
   return {
-    invocations: () => invocations,
-    runNow: invoke,
     async stop() {
       stopped = true;
       if (timeout) clearTimeout(timeout);
