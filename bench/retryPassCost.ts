@@ -71,6 +71,7 @@ export async function retryPassCost(total = 100_000, retryable = 1_000): Promise
     const stores = createTableStores(connection);
     const pass = new RetryPass({
       transactions: stores.transactions,
+      appointments: stores.appointments,
       resources: stores.resources,
       tokens: { acquireToken: () => Promise.reject(new Error('no token is needed for transient rows')) },
       calendars: () => {

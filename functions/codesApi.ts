@@ -1,5 +1,5 @@
-import { codesApi } from '../shared/errorsPage/codesApi';
 import { registerFunction } from '../shared/host/functionDefinitions';
+import { codesApi } from '../shared/http/codesApi';
 
 export const definition = registerFunction({
   name: 'codesApi',

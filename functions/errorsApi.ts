@@ -1,5 +1,5 @@
-import { errorsApi } from '../shared/errorsPage/errorsApi';
 import { registerFunction } from '../shared/host/functionDefinitions';
+import { errorsApi } from '../shared/http/errorsApi';
 
 export const definition = registerFunction({
   name: 'errorsApi',

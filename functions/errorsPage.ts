@@ -1,5 +1,5 @@
-import { errorsPage } from '../shared/errorsPage/errorsPage';
 import { registerFunction } from '../shared/host/functionDefinitions';
+import { errorsPage } from '../shared/http/page/errorsPage';
 
 export const definition = registerFunction({
   name: 'errorsPage',

@@ -1,5 +1,5 @@
-import { healthApi } from '../shared/errorsPage/healthApi';
 import { registerFunction } from '../shared/host/functionDefinitions';
+import { healthApi } from '../shared/http/healthApi';
 
 export const definition = registerFunction({
   name: 'health',

@@ -1,5 +1,5 @@
-import { replayApi } from '../shared/errorsPage/replayApi';
 import { registerFunction } from '../shared/host/functionDefinitions';
+import { replayApi } from '../shared/http/replayApi';
 
 export const definition = registerFunction({
   name: 'replayTransaction',

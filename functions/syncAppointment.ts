@@ -10,10 +10,9 @@ export async function syncAppointment(message: unknown, context: InvocationConte
   const instance = connector();
   const metadata = context.triggerMetadata ?? {};
   const messageId = typeof metadata.messageId === 'string' ? metadata.messageId : undefined;
-  const deliveryCount = typeof metadata.deliveryCount === 'number' ? metadata.deliveryCount : undefined;
   await instance
     .processor(operationalLog(context, instance.secrets))
-    .process(message, { ...(messageId ? { messageId } : {}), ...(deliveryCount ? { deliveryCount } : {}) });
+    .process(message, messageId ? { messageId } : {});
 }
 
 export const definition = registerFunction({

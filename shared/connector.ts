@@ -1,20 +1,22 @@
+import type { ServiceBusClient } from '@azure/service-bus';
 import { EntraTokenProvider } from './adapters/entraTokenProvider';
 import { GraphCalendarGateway } from './adapters/graphCalendarGateway';
 import { MailboxLimiter } from './adapters/mailboxLimiter';
 import { ServiceBusReplaySender, serviceBusClient } from './adapters/serviceBusReplaySender';
 import { createTableStores, type TableStores } from './adapters/tables';
 import { ChangeProcessor } from './domain/changeProcessor';
+import { describeProblems, type ExchangeCredentials, type SettingsResult } from './domain/credentials';
 import type { OperationalLog } from './domain/ports';
 import { redactDeep } from './domain/redaction';
 import { RetryPass } from './domain/retryPass';
 import {
   credentialsFingerprint,
-  describeProblems,
   type Environment,
-  type ExchangeCredentials,
   type InfrastructureSettings,
   readExchangeCredentials,
   readInfrastructureSettings,
+  readSecretExpiry,
+  secretValues,
 } from './settings';
 
 /** Everything one process shares across invocations: clients, caches and limits. */
@@ -22,13 +24,18 @@ export interface Connector {
   readonly settings: InfrastructureSettings;
   readonly stores: TableStores;
   readonly tokens: EntraTokenProvider;
-  readonly replaySender: ServiceBusReplaySender;
+  readonly serviceBus: ServiceBusClient;
+  /** The Exchange credentials as set now: read on every use, so a corrected secret takes effect at once. */
+  credentials(): SettingsResult<ExchangeCredentials>;
+  /** The client secret's expiry date, when set: informational, never blocks a sync. */
+  secretExpiry(): SettingsResult<Date | undefined>;
   /** A processor that logs to the given sink (one per invocation). */
   processor(log: OperationalLog): ChangeProcessor;
   /** A retry pass (also the Errors page's manual replay) that logs to the given sink. */
   retryPass(log: OperationalLog, clock?: { now: () => Date }): RetryPass;
   /** The secret values that must never appear in a row, a log line or a response. */
   secrets(): string[];
+  close(): Promise<void>;
 }
 
 /** Where log lines go: the Functions `InvocationContext`, or the console of a local run. */
@@ -41,75 +48,78 @@ export class InfrastructureSettingsError extends Error {
   override readonly name = 'InfrastructureSettingsError';
 }
 
-let current: { key: string; connector: Connector } | undefined;
-
-export function buildConnector(env: Environment = process.env): Connector {
+function infrastructureOf(env: Environment): InfrastructureSettings {
   const infrastructure = readInfrastructureSettings(env);
   if (!infrastructure.ok) throw new InfrastructureSettingsError(describeProblems(infrastructure.problems));
-  const settings = infrastructure.value;
+  return infrastructure.value;
+}
+
+export function buildConnector(env: Environment = process.env): Connector {
+  const settings = infrastructureOf(env);
   const stores = createTableStores(settings.tableStorage);
   const tokens = new EntraTokenProvider({ requestTimeoutMs: settings.entraRequestTimeoutMs });
   const limiter = new MailboxLimiter(4);
   const gateways = new Map<string, GraphCalendarGateway>();
-  const readCredentials = () => readExchangeCredentials(env);
-  const calendars = (credentials: ExchangeCredentials) => {
-    const key = credentialsFingerprint(credentials);
+  const credentials = () => readExchangeCredentials(env);
+  const secrets = () => secretValues(env);
+  const calendars = (exchange: ExchangeCredentials) => {
+    const key = credentialsFingerprint(exchange);
     let gateway = gateways.get(key);
     if (!gateway) {
-      gateway = new GraphCalendarGateway(credentials, tokens, limiter, {
+      gateway = new GraphCalendarGateway(exchange, tokens, limiter, {
         requestTimeoutMs: settings.graphRequestTimeoutMs,
       });
       gateways.set(key, gateway);
     }
     return gateway;
   };
-  const replaySender = new ServiceBusReplaySender(
-    serviceBusClient(settings.serviceBus),
-    settings.appointmentQueue,
-  );
-  const secrets = () => {
-    const credentials = readCredentials();
-    return credentials.ok ? [credentials.value.clientSecret] : [];
-  };
+  const serviceBus = serviceBusClient(settings.serviceBus);
+  const replaySender = new ServiceBusReplaySender(serviceBus, settings.appointmentQueue);
   return {
     settings,
     stores,
     tokens,
-    replaySender,
+    serviceBus,
+    credentials,
+    secretExpiry: () => readSecretExpiry(env),
     secrets,
-    processor: (log) => new ChangeProcessor({ ...stores, tokens, calendars, readCredentials, log }),
+    processor: (log) =>
+      new ChangeProcessor({ ...stores, tokens, calendars, readCredentials: credentials, secrets, log }),
     retryPass: (log, clock) =>
       new RetryPass({
         ...clock,
         transactions: stores.transactions,
+        appointments: stores.appointments,
         resources: stores.resources,
         tokens,
         calendars,
-        readCredentials,
+        readCredentials: credentials,
         sender: replaySender,
         log,
         windowDays: settings.retryWindowDays,
       }),
+    close: async () => {
+      await replaySender.close();
+      await serviceBus.close();
+    },
   };
 }
 
-/** The process-wide connector, rebuilt when the infrastructure settings change. */
+let current: { key: string; connector: Connector } | undefined;
+
+/** The process-wide connector, rebuilt (and the old one closed) when the infrastructure settings change. */
 export function connector(env: Environment = process.env): Connector {
-  const key = JSON.stringify([
-    env.ServiceBusConnection,
-    env.ServiceBusConnection__fullyQualifiedNamespace,
-    env.TableStorageConnection,
-    env.TableStorageConnection__tableServiceUri,
-    env.APPOINTMENT_QUEUE,
-    env.ENTRA_REQUEST_TIMEOUT_MS,
-    env.GRAPH_REQUEST_TIMEOUT_MS,
-  ]);
-  if (current?.key !== key) current = { key, connector: buildConnector(env) };
+  const key = JSON.stringify(readInfrastructureSettings(env));
+  if (current?.key !== key) {
+    const previous = current?.connector;
+    current = { key, connector: buildConnector(env) };
+    void previous?.close().catch(() => undefined);
+  }
   return current.connector;
 }
 
 /** A structured, redacted operational log over a sink: one JSON object per line. */
-export function operationalLog(sink: LogSink, secrets: () => string[]): OperationalLog {
+export function operationalLog(sink: LogSink, secrets: () => readonly string[]): OperationalLog {
   const line = (level: string, message: string, properties: Record<string, unknown>) =>
     JSON.stringify(redactDeep({ level, event: message, ...properties }, secrets()));
   return {

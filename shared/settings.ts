@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ExchangeCredentials, SettingProblem, SettingsResult } from './domain/credentials';
 
 /**
  * Every app setting the connector reads. The README's table, `local.settings.example.json` and the
@@ -77,22 +78,6 @@ export const SETTINGS: readonly SettingDefinition[] = [
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-export interface SettingProblem {
-  readonly setting: string;
-  readonly kind: 'missing' | 'malformed';
-  /** Words for an administrator; never contains a secret value. */
-  readonly message: string;
-}
-
-export interface ExchangeCredentials {
-  readonly tenantId: string;
-  readonly clientId: string;
-  readonly clientSecret: string;
-  readonly authorityHost: string;
-  readonly graphEndpoint: string;
-  readonly secretExpiresOn?: Date;
-}
-
 /** How an adapter reaches a service: a connection string, or an endpoint with a managed identity. */
 export type ServiceConnection =
   | { readonly kind: 'connectionString'; readonly connectionString: string }
@@ -102,15 +87,10 @@ export interface InfrastructureSettings {
   readonly serviceBus: ServiceConnection;
   readonly tableStorage: ServiceConnection;
   readonly appointmentQueue: string;
-  readonly retrySchedule: string;
   readonly retryWindowDays: number;
   readonly entraRequestTimeoutMs: number;
   readonly graphRequestTimeoutMs: number;
 }
-
-export type SettingsResult<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly problems: readonly SettingProblem[] };
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.[a-z]{2,63}$/i;
@@ -132,8 +112,15 @@ function settingValue(env: Environment, name: string): string | undefined {
   return definition(name).defaultValue;
 }
 
+/** A setting that has a default: its value, or the default. */
+function valueOrDefault(env: Environment, name: string): string {
+  const value = settingValue(env, name);
+  if (value === undefined) throw new Error(`Setting ${name} has no default`);
+  return value;
+}
+
 function httpsUrl(env: Environment, name: string, problems: SettingProblem[]): string {
-  const value = settingValue(env, name) ?? '';
+  const value = valueOrDefault(env, name);
   let url: URL | undefined;
   try {
     url = new URL(value);
@@ -179,18 +166,6 @@ export function readExchangeCredentials(env: Environment = process.env): Setting
   }
   const authorityHost = httpsUrl(env, 'EXCHANGE_AUTHORITY_HOST', problems);
   const graphEndpoint = httpsUrl(env, 'GRAPH_ENDPOINT', problems);
-  let secretExpiresOn: Date | undefined;
-  const expiry = settingValue(env, 'EXCHANGE_CLIENT_SECRET_EXPIRES_ON');
-  if (expiry) {
-    secretExpiresOn = new Date(expiry);
-    if (Number.isNaN(secretExpiresOn.getTime())) {
-      problems.push({
-        setting: 'EXCHANGE_CLIENT_SECRET_EXPIRES_ON',
-        kind: 'malformed',
-        message: `EXCHANGE_CLIENT_SECRET_EXPIRES_ON "${expiry}" is not a date (use ISO 8601, e.g. 2027-05-31)`,
-      });
-    }
-  }
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
@@ -200,9 +175,31 @@ export function readExchangeCredentials(env: Environment = process.env): Setting
       clientSecret,
       authorityHost,
       graphEndpoint,
-      ...(secretExpiresOn ? { secretExpiresOn } : {}),
     },
   };
+}
+
+/**
+ * The client secret's expiry date, when given. Optional and only informational: a malformed value is
+ * a problem for the health check to show, never a reason to stop syncing.
+ */
+export function readSecretExpiry(env: Environment = process.env): SettingsResult<Date | undefined> {
+  const expiry = settingValue(env, 'EXCHANGE_CLIENT_SECRET_EXPIRES_ON');
+  if (!expiry) return { ok: true, value: undefined };
+  const expiresOn = new Date(expiry);
+  if (Number.isNaN(expiresOn.getTime())) {
+    return {
+      ok: false,
+      problems: [
+        {
+          setting: 'EXCHANGE_CLIENT_SECRET_EXPIRES_ON',
+          kind: 'malformed',
+          message: `EXCHANGE_CLIENT_SECRET_EXPIRES_ON "${expiry}" is not a date (use ISO 8601, e.g. 2027-05-31)`,
+        },
+      ],
+    };
+  }
+  return { ok: true, value: expiresOn };
 }
 
 function connection(env: Environment, prefix: string, endpointSuffix: string): ServiceConnection | undefined {
@@ -234,7 +231,7 @@ export function readInfrastructureSettings(
       message: 'TableStorageConnection (or TableStorageConnection__tableServiceUri) is not set',
     });
   }
-  const windowText = settingValue(env, 'RETRY_WINDOW_DAYS') ?? '';
+  const windowText = valueOrDefault(env, 'RETRY_WINDOW_DAYS');
   const retryWindowDays = Number(windowText);
   if (!Number.isInteger(retryWindowDays) || retryWindowDays < 1 || retryWindowDays > 365) {
     problems.push({
@@ -243,7 +240,7 @@ export function readInfrastructureSettings(
       message: `RETRY_WINDOW_DAYS must be a whole number of days from 1 to 365, not "${windowText}"`,
     });
   }
-  const retrySchedule = settingValue(env, 'RETRY_SCHEDULE') ?? '';
+  const retrySchedule = valueOrDefault(env, 'RETRY_SCHEDULE');
   if (retrySchedule.split(/\s+/).length !== 6) {
     problems.push({
       setting: 'RETRY_SCHEDULE',
@@ -252,7 +249,7 @@ export function readInfrastructureSettings(
     });
   }
   const timeout = (name: string): number => {
-    const text = settingValue(env, name) ?? '';
+    const text = valueOrDefault(env, name);
     const value = Number(text);
     if (!Number.isInteger(value) || value < 100 || value > 300_000) {
       problems.push({
@@ -271,8 +268,7 @@ export function readInfrastructureSettings(
     value: {
       serviceBus,
       tableStorage,
-      appointmentQueue: settingValue(env, 'APPOINTMENT_QUEUE') ?? 'appointment-changes',
-      retrySchedule,
+      appointmentQueue: valueOrDefault(env, 'APPOINTMENT_QUEUE'),
       retryWindowDays,
       entraRequestTimeoutMs,
       graphRequestTimeoutMs,
@@ -281,21 +277,29 @@ export function readInfrastructureSettings(
 }
 
 /**
- * Identifies one set of credentials (to key token caches and to notice a corrected secret) without
- * revealing it: a truncated SHA-256 over all three values.
+ * Identifies one set of credentials (to key token and Graph client caches, and to notice a corrected
+ * secret) without revealing it: a truncated SHA-256 over every value that changes where tokens come
+ * from or where they are used.
  */
 export function credentialsFingerprint(credentials: ExchangeCredentials): string {
+  const { authorityHost, tenantId, clientId, clientSecret, graphEndpoint } = credentials;
   return createHash('sha256')
-    .update(
-      [credentials.authorityHost, credentials.tenantId, credentials.clientId, credentials.clientSecret].join(
-        '\n',
-      ),
-    )
+    .update([authorityHost, tenantId, clientId, clientSecret, graphEndpoint].join('\n'))
     .digest('hex')
     .slice(0, 16);
 }
 
-/** Problems rendered as one sentence for a transaction message or a log line. */
-export function describeProblems(problems: readonly SettingProblem[]): string {
-  return problems.map((p) => p.message).join('; ');
+/** Parts of a connection string that are secrets of their own. */
+const CONNECTION_STRING_KEYS = /(?:AccountKey|SharedAccessKey|SharedAccessSignature)=([^;]+)/gi;
+
+/**
+ * Every value no row, log line or response may show: the secret settings as they are set, whether
+ * or not they are valid, and the keys inside connection strings.
+ */
+export function secretValues(env: Environment = process.env): string[] {
+  const values = SETTINGS.filter((s) => s.secret).flatMap((s) =>
+    [s.name, ...(s.alternatives ?? [])].map((name) => env[name]?.trim() ?? ''),
+  );
+  const keys = values.flatMap((value) => [...value.matchAll(CONNECTION_STRING_KEYS)].map((m) => m[1] ?? ''));
+  return [...new Set([...values, ...keys])].filter((value) => value !== '');
 }

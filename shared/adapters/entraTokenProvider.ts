@@ -6,9 +6,10 @@ import {
   type NetworkResponse,
   ServerError,
 } from '@azure/msal-node';
+import type { ExchangeCredentials } from '../domain/credentials';
 import { TokenEndpointError } from '../domain/failures';
 import type { TokenProvider } from '../domain/ports';
-import { credentialsFingerprint, type ExchangeCredentials } from '../settings';
+import { credentialsFingerprint } from '../settings';
 
 export interface EntraTokenProviderOptions {
   /** How long one request to Microsoft Entra ID may take before it counts as a transient failure. */
@@ -103,14 +104,26 @@ export class EntraTokenProvider implements TokenProvider {
     string,
     { application: ConfidentialClientApplication; network: TimedNetworkClient }
   >();
+  /** One token request in flight per credentials: a burst of changes waits for the same answer. */
+  private readonly inFlight = new Map<string, Promise<string>>();
   private readonly timeoutMs: number;
 
   constructor(options: EntraTokenProviderOptions = {}) {
     this.timeoutMs = options.requestTimeoutMs ?? 10_000;
   }
 
-  async acquireToken(credentials: ExchangeCredentials): Promise<string> {
-    const { application, network } = this.application(credentials);
+  acquireToken(credentials: ExchangeCredentials): Promise<string> {
+    const fingerprint = credentialsFingerprint(credentials);
+    let pending = this.inFlight.get(fingerprint);
+    if (!pending) {
+      pending = this.request(credentials, fingerprint).finally(() => this.inFlight.delete(fingerprint));
+      this.inFlight.set(fingerprint, pending);
+    }
+    return pending;
+  }
+
+  private async request(credentials: ExchangeCredentials, fingerprint: string): Promise<string> {
+    const { application, network } = this.application(credentials, fingerprint);
     const started = Date.now();
     try {
       const result = await application.acquireTokenByClientCredential({
@@ -126,11 +139,10 @@ export class EntraTokenProvider implements TokenProvider {
     }
   }
 
-  private application(credentials: ExchangeCredentials): {
-    application: ConfidentialClientApplication;
-    network: TimedNetworkClient;
-  } {
-    const fingerprint = credentialsFingerprint(credentials);
+  private application(
+    credentials: ExchangeCredentials,
+    fingerprint: string,
+  ): { application: ConfidentialClientApplication; network: TimedNetworkClient } {
     let entry = this.applications.get(fingerprint);
     if (!entry) {
       const network = new TimedNetworkClient(this.timeoutMs);

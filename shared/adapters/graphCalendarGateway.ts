@@ -1,8 +1,14 @@
-import { Client, GraphError, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
+import {
+  AuthenticationHandlerOptions,
+  type AuthenticationProvider,
+  Client,
+  GraphError,
+  RetryHandlerOptions,
+} from '@microsoft/microsoft-graph-client';
+import type { ExchangeCredentials } from '../domain/credentials';
 import type { GraphEventPayload } from '../domain/eventPayload';
 import { GraphRequestError } from '../domain/failures';
 import type { CalendarGateway, TokenProvider } from '../domain/ports';
-import type { ExchangeCredentials } from '../settings';
 import type { MailboxLimiter } from './mailboxLimiter';
 
 export interface GraphGatewayOptions {
@@ -77,8 +83,8 @@ export class GraphCalendarGateway implements CalendarGateway {
   private readonly maxWaitMs: number;
 
   constructor(
-    credentials: ExchangeCredentials,
-    tokens: TokenProvider,
+    private readonly credentials: ExchangeCredentials,
+    private readonly tokens: TokenProvider,
     private readonly limiter: MailboxLimiter,
     options: GraphGatewayOptions = {},
   ) {
@@ -130,17 +136,30 @@ export class GraphCalendarGateway implements CalendarGateway {
         });
       }
       if (wait > 0) await delay(wait);
+      // The Graph client turns a failing auth provider into a network error; keep the token failure.
+      let tokenFailure: unknown;
+      const authProvider: AuthenticationProvider = {
+        getAccessToken: () =>
+          this.tokens.acquireToken(this.credentials).catch((error: unknown) => {
+            tokenFailure = error;
+            throw error;
+          }),
+      };
       try {
         return await this.limiter.run(mailbox, async () => {
           if (this.limiter.waitFor(mailbox) > 0) throw new RetryAfterPending();
           const request = this.client
             .api(path)
-            .middlewareOptions([new RetryHandlerOptions(0, 0)])
+            .middlewareOptions([
+              new RetryHandlerOptions(0, 0),
+              new AuthenticationHandlerOptions(authProvider),
+            ])
             .option('signal', AbortSignal.timeout(this.timeoutMs));
           return send(request);
         });
       } catch (thrown) {
         if (thrown instanceof RetryAfterPending) continue;
+        if (tokenFailure !== undefined) throw tokenFailure;
         const error = toGraphRequestError(thrown, action, mailbox);
         const retryAfter = error.details.retryAfterMs;
         if (retryAfter !== undefined) this.limiter.holdOff(mailbox, retryAfter);

@@ -1,9 +1,13 @@
+import { Semaphore } from './semaphore';
+
 interface MailboxLane {
-  active: number;
-  readonly waiting: Array<() => void>;
+  readonly slots: Semaphore;
   /** No request to this mailbox before this time (ms since epoch): Graph's last Retry-After. */
   notBefore: number;
 }
+
+/** How often lanes left idle after their Retry-After are dropped, so memory follows the busy mailboxes. */
+const SWEEP_INTERVAL_MS = 10_000;
 
 /**
  * Graph's per-mailbox manners within one instance: at most `maxConcurrent` requests in flight to a
@@ -11,6 +15,7 @@ interface MailboxLane {
  */
 export class MailboxLimiter {
   private readonly lanes = new Map<string, MailboxLane>();
+  private lastSweep = 0;
 
   constructor(private readonly maxConcurrent = 4) {}
 
@@ -24,26 +29,31 @@ export class MailboxLimiter {
     lane.notBefore = Math.max(lane.notBefore, now + retryAfterMs);
   }
 
-  async run<T>(mailbox: string, call: () => Promise<T>): Promise<T> {
-    const lane = this.lane(mailbox);
-    if (lane.active >= this.maxConcurrent) await new Promise<void>((resolve) => lane.waiting.push(resolve));
-    lane.active++;
+  async run<T>(mailbox: string, call: () => Promise<T>, now: () => number = Date.now): Promise<T> {
     try {
-      return await call();
+      return await this.lane(mailbox).slots.run(call);
     } finally {
-      lane.active--;
-      lane.waiting.shift()?.();
-      if (lane.active === 0 && lane.waiting.length === 0 && lane.notBefore < Date.now()) {
-        this.lanes.delete(mailbox.toLowerCase());
-      }
+      this.sweep(now());
     }
+  }
+
+  /** Mailboxes tracked now (busy, waiting, or inside a Retry-After). */
+  get size(): number {
+    return this.lanes.size;
+  }
+
+  private sweep(now: number): void {
+    if (now - this.lastSweep < SWEEP_INTERVAL_MS) return;
+    this.lastSweep = now;
+    for (const [key, lane] of this.lanes)
+      if (lane.slots.idle && lane.notBefore <= now) this.lanes.delete(key);
   }
 
   private lane(mailbox: string): MailboxLane {
     const key = mailbox.toLowerCase();
     let lane = this.lanes.get(key);
     if (!lane) {
-      lane = { active: 0, waiting: [], notBefore: 0 };
+      lane = { slots: new Semaphore(this.maxConcurrent), notBefore: 0 };
       this.lanes.set(key, lane);
     }
     return lane;

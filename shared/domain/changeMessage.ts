@@ -14,6 +14,9 @@ import {
   MAX_MAILBOX_LENGTH,
   quote,
 } from './changeMessageFormats';
+import { isFields, readField } from './fields';
+import { decodeBody } from './messageBody';
+import { DAY_MS } from './time';
 
 export interface ResourceAssignment {
   readonly id: string;
@@ -75,8 +78,6 @@ export const CHANGE_MESSAGE_LIMITS = {
   durationDays: 1826,
 } as const;
 
-const DAY_MS = 86_400_000;
-
 /** Derived id of a resource change that carries no `changeId`: deterministic, so redelivery is idempotent. */
 export function resourceChangeId(resourceId: string, changedAt: string): string {
   return `resource:${resourceId}:${changedAt}`;
@@ -102,15 +103,6 @@ function path(prefix: string, key: string): string {
   return prefix === '' ? key : `${prefix}.${key}`;
 }
 
-/** An own property only: inherited members (`constructor`, `__proto__` getters) are never read. */
-function read(o: Fields, key: string): unknown {
-  return Object.hasOwn(o, key) ? (o as Readonly<Record<string, unknown>>)[key] : undefined;
-}
-
-function isFields(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function objectAt(value: unknown, field: string): Fields {
   if (value === undefined) reject(field, `${field} is required`);
   if (!isFields(value)) reject(field, `${field} must be an object, got ${describe(value)}`);
@@ -126,7 +118,7 @@ function stringAt(value: unknown, field: string): string {
 /** Non-empty, not blank, at most 200 characters, no control characters. */
 function identifier(o: Fields, prefix: string, key: string): string {
   const field = path(prefix, key);
-  const value = stringAt(read(o, key), field);
+  const value = stringAt(readField(o, key), field);
   if (value.trim() === '') reject(field, `${field} must not be empty`);
   if (value.length > CHANGE_MESSAGE_LIMITS.idLength) {
     reject(
@@ -147,7 +139,7 @@ function identifier(o: Fields, prefix: string, key: string): string {
 /** Free text: at most `max` characters, nothing Exchange cannot store. `null` counts as absent. */
 function text(o: Fields, prefix: string, key: string, max: number, fallback?: string): string {
   const field = path(prefix, key);
-  const raw = read(o, key);
+  const raw = readField(o, key);
   const value =
     fallback !== undefined && (raw === undefined || raw === null) ? fallback : stringAt(raw, field);
   if (value.length > max) reject(field, `${field} is longer than ${max} characters (${value.length})`);
@@ -163,7 +155,7 @@ function text(o: Fields, prefix: string, key: string, max: number, fallback?: st
 
 function booleanAt(o: Fields, prefix: string, key: string, fallback?: boolean): boolean {
   const field = path(prefix, key);
-  const raw = read(o, key);
+  const raw = readField(o, key);
   if (fallback !== undefined && (raw === undefined || raw === null)) return fallback;
   if (raw === undefined) reject(field, `${field} is required`);
   if (typeof raw !== 'boolean') reject(field, `${field} must be true or false, got ${describe(raw)}`);
@@ -195,38 +187,15 @@ function dateTime(value: unknown, field: string): DateTimeValue {
 
 // ---------------------------------------------------------------------------------------------
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** Object, JSON string, or UTF-8 JSON bytes → the decoded value. */
-function decode(body: unknown): unknown {
-  if (body === undefined || body === null) reject('', 'body is empty');
-  let json: string | undefined;
-  if (typeof body === 'string') {
-    json = body.startsWith('\uFEFF') ? body.slice(1) : body;
-  } else if (body instanceof Uint8Array || body instanceof ArrayBuffer) {
-    try {
-      json = utf8.decode(body);
-    } catch {
-      reject('', 'body is not valid UTF-8');
-    }
-  }
-  if (json === undefined) return body;
-  if (json.trim() === '') reject('', 'body is empty');
-  try {
-    return JSON.parse(json) as unknown;
-  } catch {
-    return reject('', 'body is not valid JSON');
-  }
-}
-
 function kindOf(o: Fields): 'appointment' | 'resource' {
-  const kind = read(o, 'kind');
+  const kind = readField(o, 'kind');
   if (kind === 'appointment' || kind === 'resource') return kind;
   if (kind !== undefined && kind !== null) {
     reject('kind', `kind must be "appointment" or "resource", got ${describe(kind)}`);
   }
-  const hasResource = read(o, 'resource') !== undefined && read(o, 'resource') !== null;
-  const hasAppointmentId = read(o, 'appointmentId') !== undefined && read(o, 'appointmentId') !== null;
+  const hasResource = readField(o, 'resource') !== undefined && readField(o, 'resource') !== null;
+  const hasAppointmentId =
+    readField(o, 'appointmentId') !== undefined && readField(o, 'appointmentId') !== null;
   if (hasResource && hasAppointmentId) {
     reject('kind', 'kind is missing and the body has both resource and appointmentId, so it is ambiguous');
   }
@@ -242,13 +211,13 @@ function parseResource(value: unknown, prefix: string): ResourceAssignment {
   const o = objectAt(value, prefix);
   const id = identifier(o, prefix, 'id');
   // A missing, null or blank name defaults to the resource id.
-  const rawName = read(o, 'name');
+  const rawName = readField(o, 'name');
   const name =
     typeof rawName === 'string' && rawName.trim() === ''
       ? id
       : text(o, prefix, 'name', CHANGE_MESSAGE_LIMITS.nameLength, id);
   const mailboxField = path(prefix, 'mailbox');
-  const mailbox = stringAt(read(o, 'mailbox'), mailboxField);
+  const mailbox = stringAt(readField(o, 'mailbox'), mailboxField);
   if (mailbox.length > CHANGE_MESSAGE_LIMITS.mailboxLength) {
     reject(
       mailboxField,
@@ -294,9 +263,9 @@ function parseSnapshot(value: unknown): AppointmentSnapshot {
   const prefix = 'appointment';
   const o = objectAt(value, prefix);
   const subject = text(o, prefix, 'subject', CHANGE_MESSAGE_LIMITS.subjectLength);
-  const start = dateTime(read(o, 'start'), 'appointment.start');
-  const end = dateTime(read(o, 'end'), 'appointment.end');
-  const timeZone = stringAt(read(o, 'timeZone'), 'appointment.timeZone');
+  const start = dateTime(readField(o, 'start'), 'appointment.start');
+  const end = dateTime(readField(o, 'end'), 'appointment.end');
+  const timeZone = stringAt(readField(o, 'timeZone'), 'appointment.timeZone');
   if (!isTimeZone(timeZone)) {
     reject(
       'appointment.timeZone',
@@ -325,15 +294,15 @@ function parseSnapshot(value: unknown): AppointmentSnapshot {
   if (isAllDay && !end.midnight) {
     reject('appointment.end', 'appointment.end must be at midnight (T00:00:00) when isAllDay is true');
   }
-  const resources = parseResources(read(o, 'resources'), 'appointment.resources');
+  const resources = parseResources(readField(o, 'resources'), 'appointment.resources');
   return { subject, start: start.value, end: end.value, timeZone, location, body, isAllDay, resources };
 }
 
 function parseAppointmentChange(o: Fields): AppointmentChange {
   const changeId = identifier(o, '', 'changeId');
   const appointmentId = identifier(o, '', 'appointmentId');
-  const rawVersion = read(o, 'version');
-  const rawChangedAt = read(o, 'changedAt');
+  const rawVersion = readField(o, 'version');
+  const rawChangedAt = readField(o, 'changedAt');
   const changedAt =
     rawChangedAt === undefined || rawChangedAt === null ? undefined : dateTime(rawChangedAt, 'changedAt');
   let version: number;
@@ -357,19 +326,19 @@ function parseAppointmentChange(o: Fields): AppointmentChange {
     version,
     ...(changedAt ? { changedAt: changedAt.value } : {}),
   };
-  const operation = read(o, 'operation');
+  const operation = readField(o, 'operation');
   if (operation === 'delete') return { ...base, operation };
   if (operation === 'upsert')
-    return { ...base, operation, appointment: parseSnapshot(read(o, 'appointment')) };
+    return { ...base, operation, appointment: parseSnapshot(readField(o, 'appointment')) };
   if (operation === undefined) return reject('operation', 'operation is required ("upsert" or "delete")');
   return reject('operation', `operation must be "upsert" or "delete", got ${describe(operation)}`);
 }
 
 function parseResourceChange(o: Fields): ResourceChange {
-  const resource = parseResource(read(o, 'resource'), 'resource');
-  const rawChangedAt = read(o, 'changedAt');
+  const resource = parseResource(readField(o, 'resource'), 'resource');
+  const rawChangedAt = readField(o, 'changedAt');
   const changedAt = dateTime(rawChangedAt === null ? undefined : rawChangedAt, 'changedAt').value;
-  const rawChangeId = read(o, 'changeId');
+  const rawChangeId = readField(o, 'changeId');
   const changeId =
     rawChangeId === undefined || rawChangeId === null
       ? resourceChangeId(resource.id, changedAt)
@@ -391,9 +360,10 @@ function failure(error: unknown): ParsedChange {
  * UTF-8 JSON. Never throws. Extra fields are ignored and not copied into the result; `null` counts
  * as absent for optional fields.
  */
-export function parseChangeMessage(body: unknown): ParsedChange {
+export function parseChangeMessage(body: unknown, decodedBody = decodeBody(body)): ParsedChange {
   try {
-    const decoded = decode(body);
+    if (!decodedBody.ok) return failure(new Rejection('', decodedBody.reason));
+    const decoded = decodedBody.value;
     if (!isFields(decoded))
       return failure(new Rejection('', `body must be a JSON object, got ${describe(decoded)}`));
     const change =

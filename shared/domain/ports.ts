@@ -1,5 +1,5 @@
-import type { ExchangeCredentials } from '../settings';
 import type { AppointmentSnapshot, ResourceAssignment } from './changeMessage';
+import type { ExchangeCredentials } from './credentials';
 import type { GraphEventPayload } from './eventPayload';
 import type { ReplayRequest } from './replayMessage';
 import type { TransactionRecord } from './transaction';
@@ -67,7 +67,8 @@ export interface TransactionStore {
    * read before this attempt: when it is known absent (`null`), there are no index entries to remove.
    */
   recordTransaction(record: TransactionRecord, previous?: TransactionRecord | null): Promise<void>;
-  listPending(): Promise<PendingReplay[]>;
+  /** The Pending index: every replayable row, or only those of one appointment. */
+  listPending(appointmentId?: string): Promise<PendingReplay[]>;
   /** Moves a pending entry's next attempt under its ETag; false when another pass got there first. */
   claimPending(entry: PendingReplay, nextAttemptAt: Date): Promise<boolean>;
 }
@@ -96,6 +97,11 @@ export interface FailureQuery {
   readonly appointmentId?: string;
   readonly pageSize: number;
   readonly continuationToken?: string;
+}
+
+/** A continuation token the failure index did not issue: the caller's mistake, answered 400. */
+export class InvalidContinuationTokenError extends Error {
+  override readonly name = 'InvalidContinuationTokenError';
 }
 
 export interface FailureIndex {

@@ -1,3 +1,5 @@
+import { isFields, readField } from './fields';
+
 /**
  * The connector's own message asking for transactions of one appointment to be replayed with the
  * newest state of that appointment. The retry pass and the Errors page send it; the back office never does.
@@ -10,25 +12,21 @@ export interface ReplayRequest {
   readonly reason: 'retry pass' | 'manual';
 }
 
-function fieldsOf(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined;
-}
-
 /** A replay request, or undefined when the body is something else (then it is a change message). */
 export function parseReplayRequest(body: unknown): ReplayRequest | undefined {
   try {
-    return replayRequestOf(fieldsOf(body));
+    return isFields(body) ? replayRequestOf(body) : undefined;
   } catch {
     // A body whose fields cannot even be read is no replay request; the change parser reports it.
     return undefined;
   }
 }
 
-function replayRequestOf(fields: Record<string, unknown> | undefined): ReplayRequest | undefined {
-  if (fields?.kind !== 'replay') return undefined;
-  const { transactionIds, appointmentId, reason } = fields;
+function replayRequestOf(fields: object): ReplayRequest | undefined {
+  if (readField(fields, 'kind') !== 'replay') return undefined;
+  const transactionIds = readField(fields, 'transactionIds');
+  const appointmentId = readField(fields, 'appointmentId');
+  const reason = readField(fields, 'reason');
   if (typeof appointmentId !== 'string' || !Array.isArray(transactionIds) || transactionIds.length === 0) {
     return undefined;
   }

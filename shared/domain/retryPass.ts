@@ -1,8 +1,9 @@
-import type { ExchangeCredentials, SettingsResult } from '../settings';
 import { catalogueEntry, type ReplayTrigger } from './catalogue';
 import { classifyFailure } from './classifyFailure';
+import type { ExchangeCredentials, SettingsResult } from './credentials';
 import { replayMessageId } from './ids';
 import type {
+  AppointmentStore,
   CalendarGatewayFactory,
   OperationalLog,
   PendingReplay,
@@ -12,11 +13,15 @@ import type {
   TransactionStore,
 } from './ports';
 import type { ReplayRequest } from './replayMessage';
+import { replayRefusal } from './replayRefusal';
+import { syncedNewest } from './replayTransactions';
 import { isInsideWindow, nextAttemptAt } from './retryPolicy';
 import type { TransactionRecord } from './transaction';
+import { supersededRecord } from './transactionRecord';
 
 export interface RetryPassDependencies {
   readonly transactions: TransactionStore;
+  readonly appointments: AppointmentStore;
   readonly resources: ResourceStore;
   readonly tokens: TokenProvider;
   readonly calendars: CalendarGatewayFactory;
@@ -129,13 +134,8 @@ export class RetryPass {
   async replayNow(transactionId: string): Promise<{ messageId: string; request: ReplayRequest }> {
     const row = await this.deps.transactions.getTransaction(transactionId);
     if (!row) throw new ReplayNotPossibleError(`Transaction ${transactionId} does not exist.`);
-    if (row.status === 'Success')
-      throw new ReplayNotPossibleError(`Transaction ${transactionId} already succeeded.`);
-    if (!row.code || catalogueEntry(row.code).retry === 'n/a' || !row.appointmentId) {
-      throw new ReplayNotPossibleError(
-        `Transaction ${transactionId} (${row.code ?? 'no code'}) cannot be replayed: ${row.code ? catalogueEntry(row.code).title : 'nothing failed'}.`,
-      );
-    }
+    const refusal = replayRefusal(row);
+    if (refusal) throw new ReplayNotPossibleError(refusal);
     const request: ReplayRequest = {
       kind: 'replay',
       appointmentId: row.appointmentId,
@@ -232,9 +232,16 @@ export class RetryPass {
     return new Map([...states].map(([id, state]) => [id, state.changedAt.getTime()]));
   }
 
+  /** A row leaving the window needs an administrator, unless its appointment has synced since. */
   private async ageOut(entry: PendingReplay): Promise<boolean> {
     const row = await this.deps.transactions.getTransaction(entry.transactionId);
     if (!row) return false;
+    const state = await this.deps.appointments.getAppointment(row.appointmentId);
+    const newest = state && (await syncedNewest(this.deps.transactions, state, [row.transactionId]));
+    if (newest) {
+      await this.deps.transactions.recordTransaction(supersededRecord(row, newest, this.now()), row);
+      return true;
+    }
     const { nextAttemptAt: _dropped, ...rest } = row;
     const record: TransactionRecord = {
       ...rest,

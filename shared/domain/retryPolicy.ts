@@ -1,3 +1,5 @@
+import { DAY_MS } from './time';
+
 /**
  * Backoff of the retry pass: the first replay 5 minutes after the first failure, doubling up to one
  * replay every 12 hours. A row that fails for 14 days is replayed about 35 times, not 4,000.
@@ -16,5 +18,5 @@ export function nextAttemptAt(now: Date, attempts: number, retryAfterMs = 0): Da
 
 /** Whether a row first failed at `firstFailedAt` is still inside the retry window. */
 export function isInsideWindow(now: Date, firstFailedAt: Date, windowDays: number): boolean {
-  return now.getTime() - firstFailedAt.getTime() < windowDays * 86_400_000;
+  return now.getTime() - firstFailedAt.getTime() < windowDays * DAY_MS;
 }

@@ -1,13 +1,16 @@
 import type { ResourceAssignment } from './changeMessage';
 import type { EventMapping, ResourceState } from './ports';
 
-export interface PlannedCall {
-  readonly action: 'create' | 'update' | 'delete';
+interface CallTarget {
   readonly resource: ResourceAssignment;
   /** The mailbox the call goes to (for a delete after a mailbox change: the old one). */
   readonly mailbox: string;
-  readonly eventId?: string;
 }
+
+/** One Graph write: a create has no event yet; an update and a delete always name theirs. */
+export type PlannedCall =
+  | (CallTarget & { readonly action: 'create' })
+  | (CallTarget & { readonly action: 'update' | 'delete'; readonly eventId: string });
 
 export interface SyncPlan {
   readonly calls: readonly PlannedCall[];

@@ -37,8 +37,6 @@ export interface TransactionRecord {
   readonly waitingOnResources?: readonly string[];
   /** Set when the row left the retry window unresolved: it needs an administrator. */
   readonly needsManualAction?: boolean;
-  /** Set when a later change of the appointment succeeded first. */
-  readonly supersededBy?: string;
   /** The raw message body of an invalid change, cut to a safe length, for inspection. */
   readonly rawBody?: string;
   readonly durationMs?: number;

@@ -1,3 +1,5 @@
+import { Semaphore } from '../../shared/adapters/semaphore';
+import { isFields } from '../../shared/domain/fields';
 import { type GraphError, graphErrorBody, graphErrors } from './graphErrors';
 import { addressedMailbox, executeGraphCall } from './graphRoutes';
 import type { GraphReply, GraphState } from './graphState';
@@ -23,35 +25,13 @@ export interface BatchStepResponse {
   readonly body?: unknown;
 }
 
-/** A counting semaphore for the steps of one batch that address one mailbox. */
-class Slots {
-  private active = 0;
-  private readonly waiting: Array<() => void> = [];
-
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    while (this.active >= PARALLEL_STEPS_PER_MAILBOX)
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.active++;
-    try {
-      return await work();
-    } finally {
-      this.active--;
-      this.waiting.shift()?.();
-    }
-  }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function hasContentType(headers: unknown): boolean {
-  return isObject(headers) && Object.keys(headers).some((name) => name.toLowerCase() === 'content-type');
+  return isFields(headers) && Object.keys(headers).some((name) => name.toLowerCase() === 'content-type');
 }
 
 /** The batch's steps, or why Graph would refuse the whole batch. */
 function parseSteps(body: unknown): BatchStep[] | GraphError {
-  if (!isObject(body) || !Array.isArray(body.requests))
+  if (!isFields(body) || !Array.isArray(body.requests))
     return graphErrors.badRequest('Invalid batch payload format.');
   if (body.requests.length > MAX_STEPS)
     return graphErrors.badRequest(`The number of requests in the batch exceeds the limit of ${MAX_STEPS}.`);
@@ -59,7 +39,7 @@ function parseSteps(body: unknown): BatchStep[] | GraphError {
   const ids = new Set<string>();
   for (const request of body.requests as unknown[]) {
     if (
-      !isObject(request) ||
+      !isFields(request) ||
       typeof request.id !== 'string' ||
       typeof request.method !== 'string' ||
       typeof request.url !== 'string'
@@ -136,13 +116,13 @@ export async function executeBatch(
 ): Promise<GraphReply> {
   const steps = parseSteps(body);
   if (!Array.isArray(steps)) return { kind: 'error', error: steps };
-  const slotsByMailbox = new Map<string, Slots>();
+  const slotsByMailbox = new Map<string, Semaphore>();
   const repliesById = new Map<string, Promise<GraphReply>>();
   const replies = steps.map((step) => {
     const [rawPath = '', query = ''] = step.url.split('?', 2);
     const path = `/${rawPath.replace(/^\/+/, '')}`;
     const mailbox = addressedMailbox(state, path, grant) ?? '';
-    const slots = slotsByMailbox.get(mailbox) ?? new Slots();
+    const slots = slotsByMailbox.get(mailbox) ?? new Semaphore(PARALLEL_STEPS_PER_MAILBOX);
     slotsByMailbox.set(mailbox, slots);
     // parseSteps lets a step depend only on earlier steps, so every dependency is already here.
     const dependencies = step.dependsOn.map(

@@ -1,3 +1,4 @@
+import { isFields } from '../../shared/domain/fields';
 import type { CalendarEvent } from './calendars';
 import { graphErrors } from './graphErrors';
 import type { GraphCall, GraphReply, GraphState } from './graphState';
@@ -12,10 +13,6 @@ export type Route =
 const DEFAULT_PAGE_SIZE = 10;
 const MAX_PAGE_SIZE = 1000;
 const EMPTY_PAYLOAD = graphErrors.badRequest('Empty Payload. JSON content expected.');
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** A shallow copy is enough: an update replaces top-level properties, it never edits nested ones. */
 function eventJson(state: GraphState, mailbox: string, event: CalendarEvent): Record<string, unknown> {
@@ -92,7 +89,7 @@ export function operate(
   if (route.resource === 'user') return { kind: 'ok', status: 200, body: userJson(state, user) };
   if (route.resource === 'events') {
     if (call.method === 'GET') return listEvents(state, mailbox, call.query);
-    if (!isObject(call.body)) return { kind: 'error', error: EMPTY_PAYLOAD };
+    if (!isFields(call.body)) return { kind: 'error', error: EMPTY_PAYLOAD };
     const { event, created } = state.calendars.create(mailbox, call.body, user.displayName);
     if (created && event.transactionId !== null) state.counters.recordCreated(mailbox, event.transactionId);
     return { kind: 'ok', status: 201, body: eventJson(state, mailbox, event) };
@@ -102,6 +99,6 @@ export function operate(
   const found = (event: CalendarEvent | undefined): GraphReply =>
     event ? { kind: 'ok', status: 200, body: eventJson(state, mailbox, event) } : ITEM_NOT_FOUND;
   if (call.method === 'GET') return found(state.calendars.get(mailbox, route.eventId));
-  if (!isObject(call.body)) return { kind: 'error', error: EMPTY_PAYLOAD };
+  if (!isFields(call.body)) return { kind: 'error', error: EMPTY_PAYLOAD };
   return found(state.calendars.update(mailbox, route.eventId, call.body));
 }

@@ -8,8 +8,8 @@ import { definition as replayTransaction } from '../../functions/replayTransacti
 import { CATALOGUE, type CatalogueEntry, catalogueEntry } from '../../shared/domain/catalogue';
 import { transactionIdFor } from '../../shared/domain/ids';
 import type { TransactionRecord } from '../../shared/domain/transaction';
-import type { HealthCheck } from '../../shared/errorsPage/healthChecks';
-import type { failureSummaryView, transactionView } from '../../shared/errorsPage/views';
+import type { HealthCheck } from '../../shared/http/healthChecks';
+import type { failureSummaryView, transactionView } from '../../shared/http/views';
 import { type RunningHttpFunctions, serveHttpFunctions } from '../../stand-ins/host/httpRunner';
 import { upsert } from '../support/changes';
 import { type Harness, startHarness } from '../support/harness';

@@ -100,7 +100,6 @@ describe('transaction rows', () => {
       message: `[DSEX040] <script>alert("x")</script> & 'quotes' — 日本語 😀\nline two`,
       waitingOnResources: ['R/1', 'R#2'],
       needsManualAction: false,
-      supersededBy: 'tx-9',
       rawBody: '{"kind":"appointment","body":"<b>bold</b>"}',
       durationMs: 1234.5,
     });
@@ -144,7 +143,7 @@ describe('transaction rows', () => {
       partitionKey: failed.createdAt.toISOString().slice(0, 10).replace(/-/g, ''),
       rowKey: `${String(9_999_999_999_999 - failed.createdAt.getTime()).padStart(13, '0')}_${encodeURIComponent(NASTY_ID)}`,
     };
-    const pendingKey = { partitionKey: 'pending', rowKey: encodeURIComponent(NASTY_ID) };
+    const pendingKey = { partitionKey: 'pending', rowKey: `A-1|${encodeURIComponent(NASTY_ID)}` };
     const present = async (table: string, key: { partitionKey: string; rowKey: string }) =>
       raw(table)
         .getEntity(key.partitionKey, key.rowKey)
@@ -196,7 +195,7 @@ describe('transaction rows', () => {
       record.createdAt.toISOString().slice(0, 10).replace(/-/g, ''),
       `${String(9_999_999_999_999 - record.createdAt.getTime()).padStart(13, '0')}_tx-1`,
     );
-    await raw('Pending').deleteEntity('pending', 'tx-1');
+    await raw('Pending').deleteEntity('pending', 'A-1|tx-1');
     await stores.transactions.recordTransaction(record);
     expect(await counts()).toEqual([1, 1, 1]);
     expect(await stores.transactions.getTransaction('tx-1')).toEqual(record);
@@ -252,6 +251,26 @@ describe('pending replays', () => {
     });
     expect(pending[0]?.nextAttemptAt).toBeInstanceOf(Date);
   }, 60_000); // seeding makes ~2,300 requests: seconds on an idle machine, more on a busy one
+
+  it("lists one appointment's pending entries as a range, never a neighbour's", async () => {
+    const { stores } = isolatedStores();
+    const ids = ['A-1', 'A-1|x', 'A-10', 'A-1 ', "O'Brien/1", 'A-'];
+    for (const [i, appointmentId] of ids.entries()) {
+      await stores.transactions.recordTransaction(failedRecord({ transactionId: `tx-${i}`, appointmentId }));
+    }
+    await stores.transactions.recordTransaction(
+      failedRecord({ transactionId: 'tx-9', appointmentId: 'A-1' }),
+    );
+    const before = stores.operationCount();
+    const ofA1 = await stores.transactions.listPending('A-1');
+    expect(stores.operationCount() - before).toBe(1);
+    expect(ofA1.map((e) => e.transactionId).sort()).toEqual(['tx-0', 'tx-9']);
+    expect((await stores.transactions.listPending("O'Brien/1")).map((e) => e.transactionId)).toEqual([
+      'tx-4',
+    ]);
+    expect(await stores.transactions.listPending('B-1')).toEqual([]);
+    expect(await stores.transactions.listPending()).toHaveLength(7);
+  });
 
   it('claims an entry once per ETag, and not once it is gone', async () => {
     const { stores } = isolatedStores();

@@ -124,7 +124,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await harness.stopQueue();
       await sender.close();
       await client.close();
-      await connector().replaySender.close();
+      await connector().close();
       await tableProxy.stop();
       await standIns.stop();
     },

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { TokenEndpointError } from '../../shared/domain/failures';
-import { credentialAlerts } from '../../shared/errorsPage/credentialAlerts';
-import { type HealthProbes, runHealthChecks } from '../../shared/errorsPage/healthChecks';
-import { assessSecretExpiry } from '../../shared/errorsPage/secretExpiry';
-import { readExchangeCredentials } from '../../shared/settings';
+import { type HealthProbes, runHealthChecks } from '../../shared/http/healthChecks';
+import { credentialAlerts } from '../../shared/http/page/credentialAlerts';
+import { assessSecretExpiry } from '../../shared/http/secretExpiry';
+import { readExchangeCredentials, readSecretExpiry } from '../../shared/settings';
 
 const now = new Date('2026-11-24T12:00:00Z');
 const DAY = 86_400_000;
@@ -19,6 +19,7 @@ function probes(overrides: Partial<HealthProbes> = {}, settings: Record<string, 
     peekQueue: async () => [],
     acquireToken: async () => 'token',
     readCredentials: () => readExchangeCredentials({ ...env, ...settings }),
+    readSecretExpiry: () => readSecretExpiry({ ...env, ...settings }),
     now: () => now,
     ...overrides,
   };

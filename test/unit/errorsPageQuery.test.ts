@@ -5,7 +5,7 @@ import {
   failureWindow,
   MAX_PAGE_SIZE,
   parseFailureQuery,
-} from '../../shared/errorsPage/failureQuery';
+} from '../../shared/http/failureQuery';
 
 const now = new Date('2026-11-24T12:00:00Z');
 const window = failureWindow(14, now);

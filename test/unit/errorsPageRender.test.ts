@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FailureSummary } from '../../shared/domain/ports';
-import { failureWindow } from '../../shared/errorsPage/failureQuery';
-import { escapeHtml, html } from '../../shared/errorsPage/html';
-import { renderPage } from '../../shared/errorsPage/renderPage';
+import { failureWindow } from '../../shared/http/failureQuery';
+import { escapeHtml, html } from '../../shared/http/page/html';
+import { renderPage } from '../../shared/http/page/renderPage';
 
 const HOSTILE = `<script>window.__pwned=1</script>"'><img src=x onerror=alert(1)>`;
 const now = new Date('2026-11-24T12:00:00Z');

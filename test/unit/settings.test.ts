@@ -4,6 +4,8 @@ import {
   isValidTenantId,
   readExchangeCredentials,
   readInfrastructureSettings,
+  readSecretExpiry,
+  secretValues,
 } from '../../shared/settings';
 
 const valid = {
@@ -38,13 +40,12 @@ describe('readExchangeCredentials', () => {
     expect(result.problems[0]?.message).toBe('EXCHANGE_TENANT_ID (the Directory (tenant) ID) is not set');
   });
 
-  it('rejects a malformed tenant id, client id, authority and expiry, never echoing the secret', () => {
+  it('rejects a malformed tenant id, client id and authority, never echoing the secret', () => {
     const result = readExchangeCredentials({
       ...valid,
       EXCHANGE_TENANT_ID: 'not a tenant!',
       EXCHANGE_CLIENT_ID: 'my-app',
       EXCHANGE_AUTHORITY_HOST: 'http://login.example',
-      EXCHANGE_CLIENT_SECRET_EXPIRES_ON: 'soon',
     });
     expect(result.ok).toBe(false);
     if (result.ok) return;
@@ -52,9 +53,44 @@ describe('readExchangeCredentials', () => {
       'EXCHANGE_TENANT_ID',
       'EXCHANGE_CLIENT_ID',
       'EXCHANGE_AUTHORITY_HOST',
-      'EXCHANGE_CLIENT_SECRET_EXPIRES_ON',
     ]);
     expect(JSON.stringify(result)).not.toContain(valid.EXCHANGE_CLIENT_SECRET);
+  });
+
+  it('never lets a malformed optional expiry date block the credentials; it is its own problem', () => {
+    const env = { ...valid, EXCHANGE_CLIENT_SECRET_EXPIRES_ON: 'soon' };
+    expect(readExchangeCredentials(env).ok).toBe(true);
+    expect(readSecretExpiry(env)).toEqual({
+      ok: false,
+      problems: [
+        {
+          setting: 'EXCHANGE_CLIENT_SECRET_EXPIRES_ON',
+          kind: 'malformed',
+          message: 'EXCHANGE_CLIENT_SECRET_EXPIRES_ON "soon" is not a date (use ISO 8601, e.g. 2027-05-31)',
+        },
+      ],
+    });
+    expect(readSecretExpiry({ ...valid, EXCHANGE_CLIENT_SECRET_EXPIRES_ON: '2027-05-31' })).toEqual({
+      ok: true,
+      value: new Date('2027-05-31'),
+    });
+    expect(readSecretExpiry(valid)).toEqual({ ok: true, value: undefined });
+  });
+
+  it('lists every secret value to redact, whether or not the settings are valid', () => {
+    const secrets = secretValues({
+      EXCHANGE_CLIENT_ID: 'not-a-guid',
+      EXCHANGE_CLIENT_SECRET: ' s3cr3t+/= ',
+      ServiceBusConnection: 'Endpoint=sb://x/;SharedAccessKeyName=a;SharedAccessKey=sbkey==',
+      TableStorageConnection: 'DefaultEndpointsProtocol=https;AccountName=st;AccountKey=tablekey==;',
+    });
+    expect(secrets).toEqual([
+      's3cr3t+/=',
+      'Endpoint=sb://x/;SharedAccessKeyName=a;SharedAccessKey=sbkey==',
+      'DefaultEndpointsProtocol=https;AccountName=st;AccountKey=tablekey==;',
+      'sbkey==',
+      'tablekey==',
+    ]);
   });
 
   it.each([
@@ -80,6 +116,21 @@ describe('readExchangeCredentials', () => {
     expect(credentialsFingerprint(second.value)).not.toBe(fingerprint);
     expect(credentialsFingerprint(first.value)).toBe(fingerprint);
   });
+
+  it.each([
+    ['EXCHANGE_AUTHORITY_HOST', 'https://login.microsoftonline.us'],
+    ['EXCHANGE_TENANT_ID', 'fabrikam.onmicrosoft.com'],
+    ['EXCHANGE_CLIENT_ID', '99999999-2222-3333-4444-555555555555'],
+    ['GRAPH_ENDPOINT', 'https://graph.microsoft.us'],
+  ])(
+    'gives another fingerprint when %s changes (it keys the token and Graph client caches)',
+    (name, value) => {
+      const first = readExchangeCredentials(valid);
+      const second = readExchangeCredentials({ ...valid, [name]: value });
+      if (!first.ok || !second.ok) throw new Error('expected valid credentials');
+      expect(credentialsFingerprint(second.value)).not.toBe(credentialsFingerprint(first.value));
+    },
+  );
 });
 
 describe('readInfrastructureSettings', () => {
@@ -90,7 +141,6 @@ describe('readInfrastructureSettings', () => {
     });
     expect(result.ok && result.value.appointmentQueue).toBe('appointment-changes');
     expect(result.ok && result.value.retryWindowDays).toBe(14);
-    expect(result.ok && result.value.retrySchedule).toBe('0 */5 * * * *');
   });
 
   it('accepts identity-based connections', () => {

@@ -1,13 +1,10 @@
+import { InvalidContinuationTokenError } from '../../domain/ports';
 import { dayKey } from './keys';
 
 /** Where the next page of failures starts: a day partition and the SDK's token inside it. */
 export interface FailureCursor {
   readonly day: string;
   readonly token?: string;
-}
-
-export class InvalidContinuationTokenError extends Error {
-  override readonly name = 'InvalidContinuationTokenError';
 }
 
 export function encodeCursor(cursor: FailureCursor): string {

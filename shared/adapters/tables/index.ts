@@ -13,8 +13,6 @@ import { TableResourceStore } from './resourceStore';
 import { TableAccess } from './tableClients';
 import { TableTransactionStore } from './transactionStore';
 
-export { InvalidContinuationTokenError } from './failureCursor';
-
 export interface TableStores {
   readonly transactions: TransactionStore;
   readonly appointments: AppointmentStore;

@@ -10,15 +10,22 @@ export type Entity = Record<string, unknown>;
 /** Tables known to exist, by URL: each is created once per process. */
 const createdTables = new Map<string, Promise<void>>();
 
-function clientFor(connection: ServiceConnection, table: string): TableClient {
+/** How tables of one account are opened: one credential for all of them, so its token cache is shared. */
+function clientFactory(connection: ServiceConnection): (table: string) => TableClient {
   if (connection.kind === 'identity') {
-    return new TableClient(connection.endpoint, table, azureCredential(connection.managedIdentityClientId));
+    const credential = azureCredential(connection.managedIdentityClientId);
+    return (table) => new TableClient(connection.endpoint, table, credential);
   }
   // The SDK resolves the endpoint (TableEndpoint, DefaultEndpointsProtocol, UseDevelopmentStorage).
-  const client = TableClient.fromConnectionString(connection.connectionString, table);
-  return new URL(client.url).protocol === 'http:'
-    ? TableClient.fromConnectionString(connection.connectionString, table, { allowInsecureConnection: true })
-    : client;
+  const { connectionString } = connection;
+  const insecure =
+    new URL(TableClient.fromConnectionString(connectionString, 'probe').url).protocol === 'http:';
+  return (table) =>
+    TableClient.fromConnectionString(
+      connectionString,
+      table,
+      insecure ? { allowInsecureConnection: true } : {},
+    );
 }
 
 /** Table clients for one storage account; every call that reaches the service is counted. */
@@ -28,10 +35,14 @@ export class TableAccess {
   /** Entities returned by point reads and listings. */
   entitiesRead = 0;
 
+  private readonly clientFor: (table: string) => TableClient;
+
   constructor(
-    private readonly connection: ServiceConnection,
+    connection: ServiceConnection,
     private readonly prefix: string,
-  ) {}
+  ) {
+    this.clientFor = clientFactory(connection);
+  }
 
   /** Runs one service call against a table and counts it. */
   async call<T>(table: TableName, operation: (client: TableClient) => Promise<T>): Promise<T> {
@@ -88,7 +99,7 @@ export class TableAccess {
   }
 
   private async open(name: string): Promise<TableClient> {
-    const client = clientFor(this.connection, name);
+    const client = this.clientFor(name);
     const tableUrl = `${client.url}/${name}`;
     let created = createdTables.get(tableUrl);
     if (!created) {

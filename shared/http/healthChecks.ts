@@ -1,7 +1,7 @@
 import { type Code, catalogueEntry } from '../domain/catalogue';
-import { credentialFailure } from '../domain/changeProcessor';
 import { classifyFailure } from '../domain/classifyFailure';
-import type { ExchangeCredentials, SettingsResult } from '../settings';
+import { credentialFailure } from '../domain/credentialFailure';
+import { describeProblems, type ExchangeCredentials, type SettingsResult } from '../domain/credentials';
 import { assessSecretExpiry, describeSecretExpiry } from './secretExpiry';
 
 export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';
@@ -26,6 +26,7 @@ export interface HealthProbes {
   peekQueue(signal: AbortSignal): Promise<unknown>;
   acquireToken(credentials: ExchangeCredentials): Promise<unknown>;
   readCredentials(): SettingsResult<ExchangeCredentials>;
+  readSecretExpiry(): SettingsResult<Date | undefined>;
   now(): Date;
 }
 
@@ -87,8 +88,12 @@ async function tokenCheck(probes: HealthProbes, credentials: SettingsResult<Exch
   }
 }
 
-function expiryCheck(credentials: SettingsResult<ExchangeCredentials>, now: Date): HealthCheck | undefined {
-  const expiresOn = credentials.ok ? credentials.value.secretExpiresOn : undefined;
+/** The secret's expiry date; a malformed one is shown here and nowhere blocks a sync. */
+function expiryCheck(setting: SettingsResult<Date | undefined>, now: Date): HealthCheck | undefined {
+  if (!setting.ok) {
+    return { name: 'secretExpiry', status: 'degraded', message: `${describeProblems(setting.problems)}.` };
+  }
+  const expiresOn = setting.value;
   if (!expiresOn) return undefined;
   const expiry = assessSecretExpiry(expiresOn, now);
   const status = { valid: 'healthy', expiring: 'degraded', expired: 'unhealthy' } as const;
@@ -109,7 +114,7 @@ export async function runHealthChecks(probes: HealthProbes): Promise<HealthRepor
     infrastructureCheck('serviceBus', 'Service Bus', (signal) => probes.peekQueue(signal)),
     tokenCheck(probes, credentials),
   ]);
-  const expiry = expiryCheck(credentials, probes.now());
+  const expiry = expiryCheck(probes.readSecretExpiry(), probes.now());
   if (expiry) checks.push(expiry);
   const status = checks.reduce<HealthStatus>(
     (worst, check) => (RANK[check.status] > RANK[worst] ? check.status : worst),

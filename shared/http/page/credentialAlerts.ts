@@ -1,5 +1,5 @@
-import { CATALOGUE } from '../domain/catalogue';
-import { describeSecretExpiry, type SecretExpiry } from './secretExpiry';
+import { CATALOGUE } from '../../domain/catalogue';
+import { describeSecretExpiry, type SecretExpiry } from '../secretExpiry';
 
 /** The credential failures (DSEX001–006): the codes the retry pass holds until a token probe passes. */
 const CREDENTIAL_ENTRIES = CATALOGUE.filter((entry) => entry.replayTrigger === 'token probe');

@@ -1,10 +1,13 @@
-import { catalogueEntry, isReplayable } from '../domain/catalogue';
+import { catalogueEntry } from '../domain/catalogue';
 import type { FailureSummary } from '../domain/ports';
+import { replayRefusal } from '../domain/replayRefusal';
 import type { TransactionRecord } from '../domain/transaction';
 
-/** Whether the Errors page offers Replay: the same rule `RetryPass.replayNow` applies. */
-export function canReplay(item: Pick<FailureSummary, 'code' | 'appointmentId'>): boolean {
-  return item.code !== undefined && isReplayable(item.code) && item.appointmentId !== '';
+/** Whether the Errors page offers Replay: the rule `RetryPass.replayNow` applies. */
+export function canReplay(
+  item: Pick<FailureSummary, 'transactionId' | 'status' | 'code' | 'appointmentId'>,
+): boolean {
+  return replayRefusal(item) === undefined;
 }
 
 /** One failure as the API answers it: dates in ISO 8601, the code's title, and whether it can be replayed. */

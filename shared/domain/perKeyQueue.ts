@@ -2,7 +2,7 @@
  * Runs tasks with the same key one after another (tasks with different keys run in parallel), so
  * two changes of one appointment never interleave inside an instance.
  */
-export class KeyedSerializer {
+export class PerKeyQueue {
   private readonly tails = new Map<string, Promise<unknown>>();
 
   run<T>(key: string, task: () => Promise<T>): Promise<T> {

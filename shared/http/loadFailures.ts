@@ -1,5 +1,9 @@
-import { InvalidContinuationTokenError } from '../adapters/tables';
-import type { FailureIndex, FailureQuery, FailureSummary } from '../domain/ports';
+import {
+  type FailureIndex,
+  type FailureQuery,
+  type FailureSummary,
+  InvalidContinuationTokenError,
+} from '../domain/ports';
 import type { FailureWindow, QueryProblem } from './failureQuery';
 
 export interface FailuresPage {

@@ -1,5 +1,5 @@
 import type { HttpRequest } from '@azure/functions';
-import { queryValue } from './failureQuery';
+import { queryValue } from '../failureQuery';
 
 export const PAGE_ROUTE = 'errors-page';
 

@@ -1,14 +1,13 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
-import { connector } from '../connector';
-import { redactDeep } from '../domain/redaction';
-import { readExchangeCredentials } from '../settings';
+import { connector } from '../../connector';
+import { redactDeep } from '../../domain/redaction';
+import { failureWindow, parseFailureQuery } from '../failureQuery';
+import { type FailuresPage, type LoadedFailures, loadFailures } from '../loadFailures';
+import { assessSecretExpiry } from '../secretExpiry';
 import { credentialAlerts } from './credentialAlerts';
-import { failureWindow, parseFailureQuery } from './failureQuery';
-import { type FailuresPage, type LoadedFailures, loadFailures } from './loadFailures';
 import { PAGE_SCRIPT, PAGE_STYLE } from './pageAssets';
 import { readPageState } from './pageState';
 import { renderPage } from './renderPage';
-import { assessSecretExpiry } from './secretExpiry';
 
 const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -53,8 +52,8 @@ export async function errorsPage(request: HttpRequest): Promise<HttpResponseInit
     ? await loadFailures(index, parsed.query, window)
     : { ok: false, problem: parsed.problem, counts: await index.countFailuresByCode(window.start) };
   const failures: FailuresPage = loaded.ok ? loaded.page : { items: [], counts: loaded.counts };
-  const credentials = readExchangeCredentials(process.env);
-  const expiresOn = credentials.ok ? credentials.value.secretExpiresOn : undefined;
+  const expiry = instance.secretExpiry();
+  const expiresOn = expiry.ok ? expiry.value : undefined;
   const markup = renderPage({
     state: readPageState(request),
     window,

@@ -1,8 +1,6 @@
 import type { HttpResponseInit } from '@azure/functions';
-import { serviceBusClient } from '../adapters/serviceBusReplaySender';
 import { type Connector, connector } from '../connector';
 import { transactionIdFor } from '../domain/ids';
-import { readExchangeCredentials } from '../settings';
 import { type HealthProbes, runHealthChecks } from './healthChecks';
 import { jsonResponse } from './responses';
 
@@ -12,17 +10,16 @@ function connectorProbes(instance: Connector): HealthProbes {
     // A point read of a row that never exists: one request, no scan.
     readTable: () => instance.stores.transactions.getTransaction(transactionIdFor('health check')),
     async peekQueue(signal) {
-      const client = serviceBusClient(instance.settings.serviceBus);
+      const receiver = instance.serviceBus.createReceiver(instance.settings.appointmentQueue);
       try {
-        await client
-          .createReceiver(instance.settings.appointmentQueue)
-          .peekMessages(1, { abortSignal: signal });
+        await receiver.peekMessages(1, { abortSignal: signal });
       } finally {
-        await client.close();
+        await receiver.close();
       }
     },
     acquireToken: (credentials) => instance.tokens.acquireToken(credentials),
-    readCredentials: () => readExchangeCredentials(process.env),
+    readCredentials: () => instance.credentials(),
+    readSecretExpiry: () => instance.secretExpiry(),
     now: () => new Date(),
   };
 }

@@ -1,10 +1,10 @@
-import { CATALOGUE, type CatalogueEntry, catalogueEntry, isCode } from '../domain/catalogue';
-import type { FailureSummary } from '../domain/ports';
-import { FAILURE_STATUSES, type FailureWindow, type QueryProblem } from './failureQuery';
+import { CATALOGUE, type CatalogueEntry, catalogueEntry, isCode } from '../../domain/catalogue';
+import type { FailureSummary } from '../../domain/ports';
+import { FAILURE_STATUSES, type FailureWindow, type QueryProblem } from '../failureQuery';
+import type { FailuresPage } from '../loadFailures';
+import { canReplay } from '../views';
 import { html, type SafeHtml } from './html';
-import type { FailuresPage } from './loadFailures';
 import { appHref, PAGE_ROUTE, type PageState, pageHref } from './pageState';
-import { canReplay } from './views';
 
 export interface PageModel {
   readonly state: PageState;

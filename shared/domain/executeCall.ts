@@ -1,0 +1,113 @@
+import { catalogueEntry } from './catalogue';
+import { classifyFailure } from './classifyFailure';
+import type { GraphEventPayload } from './eventPayload';
+import { GraphRequestError } from './failures';
+import { eventTransactionId } from './ids';
+import type { CalendarGateway, MappingStore, OperationalLog } from './ports';
+import type { PlannedCall } from './syncPlan';
+import type { ResourceOutcome } from './transaction';
+import { logIfUndiagnosed } from './undiagnosed';
+
+/** What one planned call needs: the mailbox's gateway, the mappings, and the event to write. */
+export interface CallContext {
+  readonly gateway: CalendarGateway;
+  readonly mappings: MappingStore;
+  readonly log: OperationalLog;
+  readonly appointmentId: string;
+  /** The event body; absent when the appointment was deleted. */
+  readonly payload: GraphEventPayload | undefined;
+  readonly now: () => Date;
+}
+
+export interface CallOutcome {
+  readonly outcome: ResourceOutcome;
+  readonly retryAfterMs: number;
+}
+
+interface Written {
+  readonly eventId?: string;
+  readonly message: string;
+}
+
+function payloadOf(context: CallContext, call: PlannedCall): GraphEventPayload {
+  if (!context.payload) throw new Error(`${call.action} planned for a deleted appointment`);
+  return context.payload;
+}
+
+function isItemNotFound(error: unknown): boolean {
+  return (
+    error instanceof GraphRequestError &&
+    error.details.httpStatus === 404 &&
+    error.details.graphCode === 'ErrorItemNotFound'
+  );
+}
+
+/** `generation` changes only when the event is recreated after someone deleted it in Outlook. */
+function create(context: CallContext, call: PlannedCall, generation: string): Promise<string> {
+  const { resource, mailbox } = call;
+  const transactionId = eventTransactionId(context.appointmentId, resource.id, mailbox, generation);
+  return context.gateway.createEvent(mailbox, payloadOf(context, call), transactionId);
+}
+
+async function write(context: CallContext, call: PlannedCall): Promise<Written> {
+  switch (call.action) {
+    case 'create':
+      return { eventId: await create(context, call, ''), message: 'Event created.' };
+    case 'update':
+      try {
+        await context.gateway.updateEvent(call.mailbox, call.eventId, payloadOf(context, call));
+        return { eventId: call.eventId, message: 'Event updated.' };
+      } catch (error) {
+        if (!isItemNotFound(error)) throw error;
+        const eventId = await create(context, call, call.eventId);
+        return { eventId, message: 'Event recreated: it had been deleted in Outlook.' };
+      }
+    case 'delete':
+      await context.gateway.deleteEvent(call.mailbox, call.eventId);
+      return { message: 'Event deleted.' };
+  }
+}
+
+/**
+ * One Graph call and the mapping write that follows it. Only the Graph call is diagnosed here: a
+ * mapping write that fails throws, so the change is redelivered rather than recorded half-done.
+ */
+export async function executeCall(context: CallContext, call: PlannedCall): Promise<CallOutcome> {
+  const { resource, mailbox } = call;
+  const outcome = (fields: Pick<ResourceOutcome, 'status' | 'message'> & Partial<ResourceOutcome>) => ({
+    resourceId: resource.id,
+    name: resource.name,
+    mailbox,
+    action: call.action,
+    ...fields,
+  });
+  let written: Written;
+  try {
+    written = await write(context, call);
+  } catch (error) {
+    const failure = classifyFailure(error, {
+      graphCall: { action: call.action, mailbox, resourceName: resource.name },
+    });
+    logIfUndiagnosed(context.log, failure, context.appointmentId);
+    if (failure.code === 'DSEX021') await context.mappings.deleteMapping(context.appointmentId, resource.id);
+    const { status } = catalogueEntry(failure.code);
+    return {
+      outcome: outcome({ status, code: failure.code, message: failure.message }),
+      retryAfterMs: failure.retryAfterMs ?? 0,
+    };
+  }
+  if (call.action === 'delete') await context.mappings.deleteMapping(context.appointmentId, resource.id);
+  else if (written.eventId)
+    await context.mappings.putMapping({
+      appointmentId: context.appointmentId,
+      resourceId: resource.id,
+      mailbox,
+      eventId: written.eventId,
+      updatedAt: context.now(),
+    });
+  const { eventId } = written;
+  return {
+    outcome: outcome({ status: 'Success', message: written.message, ...(eventId ? { eventId } : {}) }),
+    retryAfterMs: 0,
+  };
+}
