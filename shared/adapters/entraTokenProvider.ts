@@ -2,6 +2,7 @@ import {
   AuthError,
   ConfidentialClientApplication,
   type INetworkModule,
+  InteractionRequiredAuthError,
   type NetworkRequestOptions,
   type NetworkResponse,
   ServerError,
@@ -22,6 +23,8 @@ export interface EntraTokenProviderOptions {
  */
 class TimedNetworkClient implements INetworkModule {
   lastFailure: { at: number; error: TokenEndpointError } | undefined;
+  /** The last error answer: MSAL keeps neither its headers nor, for some errors, its status. */
+  lastErrorAnswer: ErrorAnswer | undefined;
 
   constructor(private readonly timeoutMs: number) {}
 
@@ -59,9 +62,10 @@ class TimedNetworkClient implements INetworkModule {
       throw failure;
     }
     const text = await response.text();
+    if (response.status >= 400) this.lastErrorAnswer = errorAnswer(response);
     let body: unknown = {};
     try {
-      body = text ? JSON.parse(text) : {};
+      body = text ? JSON.parse(text) : emptyBody(response.status);
     } catch {
       body = {
         error: 'invalid_response',
@@ -74,6 +78,29 @@ class TimedNetworkClient implements INetworkModule {
       status: response.status,
     };
   }
+}
+
+interface ErrorAnswer {
+  readonly at: number;
+  readonly status: number;
+  readonly retryAfterMs?: number;
+}
+
+function errorAnswer(response: Response): ErrorAnswer {
+  const header = response.headers.get('retry-after');
+  const seconds = header ? Number(header) : Number.NaN;
+  return {
+    at: Date.now(),
+    status: response.status,
+    ...(Number.isFinite(seconds) && seconds >= 0 ? { retryAfterMs: seconds * 1000 } : {}),
+  };
+}
+
+/** An error answer without a body (a gateway's 504) is still an answer MSAL must see as an error. */
+function emptyBody(status: number): object {
+  return status >= 400
+    ? { error: 'invalid_response', error_description: `HTTP ${status} with an empty body` }
+    : {};
 }
 
 function describeCause(error: unknown): string {
@@ -135,7 +162,8 @@ export class EntraTokenProvider implements TokenProvider {
     } catch (error) {
       const transport = network.lastFailure;
       if (transport && transport.at >= started && error instanceof AuthError) throw transport.error;
-      throw toTokenEndpointError(error);
+      const answer = network.lastErrorAnswer;
+      throw toTokenEndpointError(error, answer && answer.at >= started ? answer : undefined);
     }
   }
 
@@ -164,15 +192,22 @@ export class EntraTokenProvider implements TokenProvider {
   }
 }
 
-function toTokenEndpointError(error: unknown): TokenEndpointError {
+/**
+ * What Entra ID answered, as the classifier needs it. A server answer (ServerError, or the
+ * InteractionRequiredAuthError MSAL makes of some of them) keeps its OAuth error and AADSTS number;
+ * the status and Retry-After come from the answer itself where MSAL dropped them.
+ */
+function toTokenEndpointError(error: unknown, answer: ErrorAnswer | undefined): TokenEndpointError {
   if (error instanceof TokenEndpointError) return error;
-  if (error instanceof ServerError) {
+  if (error instanceof ServerError || error instanceof InteractionRequiredAuthError) {
     const aadsts = error.errorNo !== undefined && error.errorNo !== '' ? Number(error.errorNo) : undefined;
     const firstLine = (error.errorMessage.split(/\r?\n/)[0] ?? '').slice(0, 300);
+    const httpStatus = (error instanceof ServerError ? error.status : undefined) ?? answer?.status;
     return new TokenEndpointError(firstLine || error.errorCode, {
       ...(aadsts !== undefined && Number.isFinite(aadsts) ? { aadsts } : {}),
       oauthError: error.errorCode,
-      ...(error.status !== undefined ? { httpStatus: error.status } : {}),
+      ...(httpStatus !== undefined ? { httpStatus } : {}),
+      ...(answer?.retryAfterMs !== undefined ? { retryAfterMs: answer.retryAfterMs } : {}),
     });
   }
   if (error instanceof AuthError) {

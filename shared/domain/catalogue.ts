@@ -25,6 +25,7 @@ export type Code =
   | 'DSEX010'
   | 'DSEX011'
   | 'DSEX012'
+  | 'DSEX013'
   | 'DSEX020'
   | 'DSEX021'
   | 'DSEX022'
@@ -146,9 +147,10 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     replayTrigger: 'token probe',
     severity: 90,
     meaning:
-      'Microsoft Entra ID rejected the credentials for another reason, for example a disabled application (AADSTS7000112) or a missing service principal. The message carries the AADSTS number.',
+      'Microsoft Entra ID rejected the credentials for another reason, for example a Conditional Access policy that blocks the app (AADSTS53003: the message then says so), a disabled application (AADSTS7000112), an app registered as a public client (AADSTS700025) or a missing service principal (AADSTS500011). The message carries the AADSTS number.',
     steps: [
       'Look up the AADSTS number from the message in the Microsoft Entra authentication and authorization error codes reference.',
+      'If the message says a Conditional Access policy blocks the app: in Microsoft Entra ID > Protection > Conditional Access, find the policy that targets workload identities (Sign-in logs > Service principal sign-ins names it for the Client ID) and exclude the Exchange app or allow its outbound addresses.',
       'In Microsoft Entra ID > Enterprise applications, check that the Exchange app is enabled for users to sign in and that its service principal exists in the tenant.',
       'Correct the app registration or the settings the error names.',
       CREDENTIAL_RECOVERY,
@@ -179,11 +181,12 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     severity: 80,
     graphErrorCodes: ['InvalidAuthenticationToken'],
     meaning:
-      'Microsoft Entra ID issued a token, but Microsoft Graph rejected it with 401: the app lacks the Microsoft Graph application permissions or admin consent was never granted (or was revoked).',
+      'Microsoft Entra ID issued a token, but Microsoft Graph rejected it with 401 (InvalidAuthenticationToken): the app lacks the Microsoft Graph application permissions, admin consent was never granted (or was revoked), or, where mailbox access is granted through RBAC for Applications in Exchange Online (the successor of application access policies), the app has no role assignment there.',
     steps: [
       'In the Azure portal, open the Exchange app registration and go to API permissions.',
       'Check that the Microsoft Graph application permissions Calendars.ReadWrite, MailboxSettings.ReadWrite and User.Read.All are present, as Application (not Delegated) permissions.',
       'Check that Grant admin consent for your organization has been clicked and every permission shows Granted.',
+      'If the app gets mailbox access through RBAC for Applications instead: in Exchange Online PowerShell, Get-ManagementRoleAssignment -RoleAssignee <service principal> must list "Application Calendars.ReadWrite". Create the Exchange service principal with New-ServicePrincipal -AppId <Client ID> -ObjectId <enterprise application object ID>, then assign the role with New-ManagementRoleAssignment -App <Client ID> -Role "Application Calendars.ReadWrite" -CustomResourceScope <management scope> (New-ManagementScope defines which mailboxes). Assignments take effect within about two hours.',
       'The retry pass probes Microsoft Graph once per pass and replays the affected appointments as soon as it passes.',
     ],
   },
@@ -208,12 +211,35 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     retry: 'fix config',
     replayTrigger: 'resource change',
     severity: 50,
-    graphErrorCodes: ['ErrorInvalidUser', 'MailboxNotEnabledForRESTAPI', 'Request_ResourceNotFound'],
+    graphErrorCodes: [
+      'ErrorInvalidUser',
+      'MailboxNotEnabledForRESTAPI',
+      'MailboxNotSupportedForRESTAPI',
+      'ResourceNotFound',
+      'ErrorNonExistentMailbox',
+      'Request_ResourceNotFound',
+    ],
     meaning:
-      'Microsoft Graph does not know the mailbox of the resource (ErrorInvalidUser), or the account has no Exchange Online mailbox (MailboxNotEnabledForRESTAPI).',
+      'Microsoft Graph does not know the mailbox of the resource (ErrorInvalidUser, ErrorNonExistentMailbox), or the account has no Exchange Online mailbox it can reach: inactive, soft-deleted, unlicensed or on-premises (MailboxNotEnabledForRESTAPI, ResourceNotFound "Resource could not be discovered").',
     steps: [
       'In the Microsoft 365 admin center, check that the address on the resource belongs to a user, room or equipment mailbox and that the account has an Exchange Online licence.',
       'Correct the mailbox address on the resource in the back office; the resource change replays the appointment automatically.',
+    ],
+  },
+  {
+    code: 'DSEX013',
+    title: 'Mailbox full',
+    status: 'Failed',
+    retry: 'retried',
+    replayTrigger: 'backoff',
+    severity: 65,
+    graphErrorCodes: ['ErrorQuotaExceeded', 'QuotaExceededException'],
+    meaning:
+      'Exchange Online refused to save the event because the mailbox of the resource is over its storage quota (403 ErrorQuotaExceeded, or 507 QuotaExceededException). The message names the resource and its mailbox. The row stays Failed so the retry pass replays it.',
+    steps: [
+      'In the Exchange admin center, open the mailbox named in the message and compare its size with its quota (Get-EXOMailboxStatistics <mailbox> shows TotalItemSize; Get-Mailbox <mailbox> shows ProhibitSendReceiveQuota).',
+      'Free space (empty Deleted Items and Recoverable Items, move old items to an archive) or raise the quota with Set-Mailbox <mailbox> -ProhibitSendReceiveQuota.',
+      'No replay is needed: the retry pass replays the appointment with backoff within the 14-day window; Replay on the Errors page does it at once.',
     ],
   },
   {
@@ -265,12 +291,13 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     severity: 70,
     graphErrorCodes: ['ErrorAccessDenied'],
     meaning:
-      'Microsoft Graph answered 403 ErrorAccessDenied. The message carries the prefix "The Azure AD app does not have sufficient permissions to write events to the calendar." The permission is missing, or an RBAC for Applications scope (or a legacy application access policy) excludes the mailbox.',
+      'Microsoft Graph answered 403 (ErrorAccessDenied "Access is denied. Check credentials and try again."). The message carries the prefix "The Azure AD app does not have sufficient permissions to write events to the calendar." The Calendars.ReadWrite application permission is missing, or RBAC for Applications in Exchange Online (the successor of application access policies) or a legacy application access policy excludes the mailbox.',
     steps: [
       'In the Azure portal, open the Exchange app registration and go to API permissions.',
       'Make sure Calendars.ReadWrite is granted as an Application permission (not Delegated).',
       'Click Grant admin consent for your organization.',
-      'If access is restricted with RBAC for Applications or an application access policy, add the mailbox to the scope (Test-ServicePrincipalAuthorization shows the result).',
+      'If access is restricted with RBAC for Applications (Exchange Online PowerShell): Test-ServicePrincipalAuthorization -Identity <service principal> -Resource <mailbox> shows whether the app may write to the mailbox. Add the mailbox to the management scope of the assignment (Get-ManagementRoleAssignment -RoleAssignee <service principal> names it; Set-ManagementScope changes its RecipientRestrictionFilter), or assign the role for a scope that includes it with New-ManagementRoleAssignment -App <Client ID> -Role "Application Calendars.ReadWrite" -CustomResourceScope <management scope>. Changes take effect within about two hours.',
+      'If a legacy application access policy restricts the app (Get-ApplicationAccessPolicy), add the mailbox to the mail-enabled security group the policy names, or migrate the app to RBAC for Applications.',
       'The retry pass replays the failed transaction automatically; Replay on the Errors page does it at once.',
     ],
   },
@@ -281,9 +308,19 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     retry: 'retried',
     replayTrigger: 'backoff',
     severity: 60,
-    graphErrorCodes: ['ApplicationThrottled', 'TooManyRequests', 'ServiceUnavailable'],
+    graphErrorCodes: [
+      'ApplicationThrottled',
+      'TooManyRequests',
+      'ServiceUnavailable',
+      'ErrorServerBusy',
+      'ErrorMailboxStoreUnavailable',
+      'ErrorTimeoutExpired',
+      'ErrorInternalServerTransientError',
+      'MailboxInfoStale',
+      'ErrorIrresolvableConflict',
+    ],
     meaning:
-      'Transient error from Microsoft Graph (throttling 429, 500, 502, 503, 504, a timeout or a reset connection). The message reads "Transient error from Microsoft Graph: <inner>. Will retry on the next sync attempt." The row stays Failed so the retry pass picks it up.',
+      'Transient error from Microsoft Graph (throttling 429, 500, 502, 503, 504 with or without a body, Exchange busy or its mailbox database unavailable, a conflicting change of the same event, a timeout or a reset connection). The message reads "Transient error from Microsoft Graph: <inner>. Will retry on the next sync attempt." The row stays Failed so the retry pass picks it up.',
     steps: [
       'No action is needed: the retry pass replays it, honouring Retry-After.',
       'If the rate of transients spikes, check the Microsoft 365 service health dashboard and tenant-level Graph throttling.',
@@ -296,8 +333,9 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     retry: 'retried',
     replayTrigger: 'backoff',
     severity: 85,
+    aadsts: [50000, 50033, 50087, 90006, 90033, 90055],
     meaning:
-      'The token endpoint of Microsoft Entra ID was unavailable: throttling (429), a server error (5xx), a timeout or a network error. The credentials were not judged. The message reads "Transient error from Microsoft Entra ID: <inner>. Will retry on the next sync attempt."',
+      'The token endpoint of Microsoft Entra ID was unavailable: throttling (429), temporarily_unavailable or server_error (e.g. AADSTS50033, AADSTS90033, AADSTS90055), a server or gateway error (5xx, also with an empty or HTML body), a timeout or a network error. The credentials were not judged. The message reads "Transient error from Microsoft Entra ID: <inner>. Will retry on the next sync attempt."',
     steps: [
       'No action is needed: the retry pass replays it, honouring Retry-After.',
       'If it persists, check the Microsoft Entra service health and that the Function App can reach EXCHANGE_AUTHORITY_HOST (outbound network rules, DNS, proxy).',

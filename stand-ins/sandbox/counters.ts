@@ -1,6 +1,6 @@
 import type { EntraFailureKind, EntraRejection } from './entraErrors';
 
-export type TokenOutcome = 'issued' | EntraRejection | EntraFailureKind;
+export type TokenOutcome = 'issued' | EntraRejection | EntraFailureKind | 'recorded';
 
 /** What the token endpoint was asked, for tests and benchmarks. */
 export interface EntraCounterReadings {

@@ -2,6 +2,7 @@ import type { EntraCounterReadings } from './counters';
 import type { AppCredentials } from './directory';
 import type { EntraFailureKind } from './entraErrors';
 import { type EntraState, TOKEN_ENDPOINT } from './entraServer';
+import type { RecordedAnswer } from './recordedAnswer';
 
 export interface EntraFailureOptions {
   /** Only the next `times` token requests; absent: every one until `clearFailures()`. */
@@ -25,6 +26,8 @@ export interface EntraControls {
   setAppDisabled(disabled: boolean, clientId?: string): void;
   /** The token endpoint answers 429, 500 or 503 (with Retry-After), or never answers (`hang`). */
   fail(kind: EntraFailureKind, options?: EntraFailureOptions): void;
+  /** The token endpoint answers with this recorded status, headers and body (next `times` requests, or until cleared). */
+  answerWith(answer: RecordedAnswer, options?: { readonly times?: number }): void;
   /** Ends the failure scenario; hung requests go on to get their normal answer. */
   clearFailures(): void;
   /** Clears scenarios and counters, forgets registered apps and restores the demo app and its secret. */
@@ -52,6 +55,8 @@ export function entraControls(state: EntraState): EntraControls {
         { kind, retryAfterSeconds: options.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS },
         options.times,
       ),
+    answerWith: (answer, options = {}) =>
+      state.failures.set(TOKEN_ENDPOINT, { kind: 'recorded', answer }, options.times),
     clearFailures,
     reset: () => {
       clearFailures();

@@ -13,13 +13,13 @@ import {
 import { readBody, sendJson } from './http';
 import type { RequestHandler } from './httpsServer';
 import type { Pauses } from './pauses';
+import { type RecordedAnswer, sendRecorded } from './recordedAnswer';
 import type { Scenarios } from './scenarios';
 import type { AccessTokens } from './tokens';
 
-export interface EntraFailureScenario {
-  readonly kind: EntraFailureKind;
-  readonly retryAfterSeconds: number;
-}
+export type EntraFailureScenario =
+  | { readonly kind: EntraFailureKind; readonly retryAfterSeconds: number }
+  | { readonly kind: 'recorded'; readonly answer: RecordedAnswer };
 
 /** The one key token-endpoint scenarios are stored under. */
 export const TOKEN_ENDPOINT = 'token endpoint';
@@ -139,6 +139,10 @@ async function token(
   if (failure?.kind === 'hang') {
     state.counters.recordTokenOutcome('hang');
     await state.pauses.hold();
+  } else if (failure?.kind === 'recorded') {
+    state.counters.recordTokenOutcome('recorded');
+    sendRecorded(response, failure.answer);
+    return;
   } else if (failure) {
     state.counters.recordTokenOutcome(failure.kind);
     sendError(

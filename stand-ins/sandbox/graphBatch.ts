@@ -3,6 +3,7 @@ import { isFields } from '../../shared/domain/fields';
 import { type GraphError, graphErrorBody, graphErrors } from './graphErrors';
 import { addressedMailbox, executeGraphCall } from './graphRoutes';
 import type { GraphReply, GraphState } from './graphState';
+import { recordedBatchBody } from './recordedAnswer';
 import type { TokenGrant } from './tokens';
 
 /** Graph's limit on steps per batch. */
@@ -82,6 +83,13 @@ function stepResponse(
     return reply.body === undefined
       ? { id, status: reply.status, headers: {} }
       : { id, status: reply.status, headers: { 'Content-Type': 'application/json' }, body: reply.body };
+  if (reply.kind === 'recorded')
+    return {
+      id,
+      status: reply.answer.status,
+      headers: { ...reply.answer.headers },
+      body: recordedBatchBody(reply.answer),
+    };
   const { retryAfterSeconds } = reply.error;
   return {
     id,

@@ -1,3 +1,5 @@
+import type { RecordedAnswer } from './recordedAnswer';
+
 /** Failures a mailbox can be set to answer with. */
 export type GraphFailureKind =
   | 'invalidUser'
@@ -19,7 +21,12 @@ export interface CustomGraphFailure {
   readonly retryAfterSeconds?: number;
 }
 
-export type GraphFailure = GraphFailureKind | CustomGraphFailure;
+/** An answer recorded from Microsoft Graph, sent as it was (status, headers, body). */
+export interface RecordedGraphFailure {
+  readonly recorded: RecordedAnswer;
+}
+
+export type GraphFailure = GraphFailureKind | CustomGraphFailure | RecordedGraphFailure;
 
 export interface GraphErrorBody {
   readonly error: {
@@ -89,9 +96,9 @@ export const graphErrors = {
   }),
 } as const;
 
-/** The answer a failure scenario gives; `reset` and `invalidUser` are handled by the caller. */
+/** The answer a failure scenario gives; `reset`, `invalidUser` and recorded answers are handled by the caller. */
 export function failureError(
-  failure: Exclude<GraphFailure, 'reset' | 'invalidUser'>,
+  failure: Exclude<GraphFailure, 'reset' | 'invalidUser' | RecordedGraphFailure>,
   retryAfterSeconds = DEFAULT_RETRY_AFTER_SECONDS,
 ): GraphError {
   if (typeof failure === 'object') {

@@ -1,7 +1,13 @@
 import type { ThrottleReason } from './counters';
 import { failureError, type GraphError, graphErrors } from './graphErrors';
 import { noSuchUser, operate, type Route } from './graphOperations';
-import type { GraphCall, GraphReply, GraphState, MailboxFailureScenario } from './graphState';
+import {
+  type GraphCall,
+  type GraphReply,
+  type GraphState,
+  type MailboxFailureScenario,
+  replyStatus,
+} from './graphState';
 import type { TokenGrant } from './tokens';
 import type { ResolvedUser } from './users';
 
@@ -57,6 +63,8 @@ function scenarioReply(state: GraphState, scenario: MailboxFailureScenario, rout
   const { failure, retryAfterSeconds } = scenario;
   if (failure === 'reset') return { kind: 'reset' };
   if (failure === 'invalidUser') return noSuchUser(route);
+  if (typeof failure === 'object' && 'recorded' in failure)
+    return { kind: 'recorded', answer: failure.recorded };
   const graphError = failureError(failure, retryAfterSeconds);
   if (graphError.status === 429) state.counters.recordThrottled('scenario');
   return error(graphError);
@@ -114,7 +122,7 @@ export async function executeGraphCall(state: GraphState, call: GraphCall): Prom
   const reply = ALLOWED_METHODS[route.resource].has(call.method)
     ? await answer(state, call, route, resolved)
     : error(graphErrors.methodNotAllowed());
-  entry.status = reply.kind === 'reset' ? 0 : reply.kind === 'ok' ? reply.status : reply.error.status;
+  entry.status = replyStatus(reply);
   entry.retryAfterSeconds = reply.kind === 'error' ? reply.error.retryAfterSeconds : undefined;
   return reply;
 }

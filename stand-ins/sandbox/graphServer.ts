@@ -6,6 +6,7 @@ import { executeGraphCall, logRefused } from './graphRoutes';
 import type { GraphReply, GraphState } from './graphState';
 import { BodyTooLargeError, readBody, sendJson } from './http';
 import type { RequestHandler } from './httpsServer';
+import { sendRecorded } from './recordedAnswer';
 import type { TokenGrant } from './tokens';
 
 const VERSIONS = new Set(['v1.0', 'beta']);
@@ -47,6 +48,10 @@ function write(response: ServerResponse, reply: GraphReply, ids: RequestIds): vo
   const idHeaders = { 'request-id': ids.requestId, 'client-request-id': ids.clientRequestId };
   if (reply.kind === 'reset') {
     response.socket?.destroy();
+    return;
+  }
+  if (reply.kind === 'recorded') {
+    sendRecorded(response, reply.answer, idHeaders);
     return;
   }
   if (reply.kind === 'ok') {

@@ -3,6 +3,7 @@ import type { GraphCounters } from './counters';
 import type { GraphError, GraphFailure } from './graphErrors';
 import type { MailboxLimits } from './limits';
 import type { Pauses } from './pauses';
+import type { RecordedAnswer } from './recordedAnswer';
 import type { Scenarios } from './scenarios';
 import type { AccessTokens, TokenGrant } from './tokens';
 import type { Users } from './users';
@@ -42,4 +43,12 @@ export interface GraphCall {
 export type GraphReply =
   | { readonly kind: 'ok'; readonly status: number; readonly body?: unknown }
   | { readonly kind: 'error'; readonly error: GraphError }
+  | { readonly kind: 'recorded'; readonly answer: RecordedAnswer }
   | { readonly kind: 'reset' };
+
+/** The status a reply was answered with; 0 for a reset connection. */
+export function replyStatus(reply: GraphReply): number {
+  if (reply.kind === 'reset') return 0;
+  if (reply.kind === 'ok') return reply.status;
+  return reply.kind === 'recorded' ? reply.answer.status : reply.error.status;
+}

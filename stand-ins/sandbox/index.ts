@@ -27,7 +27,8 @@ export type { AppCredentials } from './directory';
 export type { EntraControls, EntraFailureOptions } from './entraControls';
 export type { EntraFailureKind, EntraRejection } from './entraErrors';
 export type { GraphControls, MailboxFailureOptions } from './graphControls';
-export type { CustomGraphFailure, GraphFailure, GraphFailureKind } from './graphErrors';
+export type { CustomGraphFailure, GraphFailure, GraphFailureKind, RecordedGraphFailure } from './graphErrors';
+export type { RecordedAnswer } from './recordedAnswer';
 
 export interface SandboxOptions {
   /** Entra ID's port; 0/absent = a free one. */

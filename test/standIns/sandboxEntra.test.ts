@@ -288,6 +288,25 @@ describe('Entra ID sandbox: failure scenarios and counters', () => {
     expect(sandbox.entra.counters.outcome(kind)).toBe(2);
   });
 
+  it('answers with a recorded status, headers and body as they were, for the next request only', async () => {
+    const body = '<html><body>504 Gateway Time-out</body></html>';
+    sandbox.entra.answerWith(
+      { status: 504, headers: { 'Content-Type': 'text/html', 'Retry-After': '4' }, body },
+      { times: 1 },
+    );
+    const url = `${sandbox.authorityHost}/${sandbox.tenant.tenantId}/oauth2/v2.0/token`;
+    const form = tokenForm({ client_secret: sandbox.tenant.clientSecret });
+    const response = await fetch(url, { method: 'POST', body: form });
+    expect([
+      response.status,
+      response.headers.get('content-type'),
+      response.headers.get('retry-after'),
+    ]).toEqual([504, 'text/html', '4']);
+    expect(await response.text()).toBe(body);
+    expect((await fetch(url, { method: 'POST', body: form })).status).toBe(200);
+    expect(sandbox.entra.counters.outcome('recorded')).toBe(1);
+  });
+
   it('hang: no answer until the client gives up; cleared, a held request gets its answer', async () => {
     sandbox.entra.fail('hang');
     const url = `${sandbox.authorityHost}/${sandbox.tenant.tenantId}/oauth2/v2.0/token`;

@@ -248,6 +248,27 @@ describe('Graph sandbox: mailbox scenarios', () => {
     expect([error.statusCode, error.code, error.message]).toEqual([418, 'ErrorTeapot', 'Short and stout.']);
   });
 
+  it('answers with a recorded status, headers and body as they were', async () => {
+    const room = mailbox();
+    const body =
+      '{"error":{"code":"ApplicationThrottled","message":"Application is over its MailboxConcurrency limit."}}';
+    sandbox.graph.failMailbox(
+      room,
+      {
+        recorded: { status: 429, headers: { 'Content-Type': 'application/json', 'Retry-After': '6' }, body },
+      },
+      { times: 1 },
+    );
+    const error = await graphError(once(events(room)).get());
+    expect([error.statusCode, error.code, error.headers?.get('retry-after')]).toEqual([
+      429,
+      'ApplicationThrottled',
+      '6',
+    ]);
+    expect(sandbox.graph.counters.requestLog(room).map((entry) => entry.status)).toEqual([429]);
+    await expect(once(events(room)).get()).resolves.toMatchObject({ value: [] });
+  });
+
   it('adds latency to one mailbox', async () => {
     const slow = mailbox('slow');
     sandbox.graph.setMailboxLatency(slow, 250);

@@ -52,6 +52,46 @@ describe('classifyFailure: token endpoint', () => {
   });
 
   it.each([
+    ['AADSTS900023: Specified tenant identifier', 'invalid_request', 'DSEX004'],
+    ['Error(s): 70002,50012 - Description: AADSTS70002: x. AADSTS7000222: y', 'invalid_client', 'DSEX001'],
+  ])(
+    'without errorNo, reads the AADSTS number from the description: %s → %s',
+    (message, oauthError, code) => {
+      const failure = classifyFailure(
+        new TokenEndpointError(message, { oauthError, httpStatus: 400 }),
+        context,
+      );
+      expect(failure.code).toBe(code);
+    },
+  );
+
+  it.each([
+    [{ oauthError: 'temporarily_unavailable', aadsts: 50033, httpStatus: 400 }],
+    [{ oauthError: 'temporarily_unavailable' }],
+    [{ oauthError: 'invalid_response', httpStatus: 504 }],
+  ])('%j → DSEX041 whatever the status says', (details) => {
+    expect(classifyFailure(new TokenEndpointError('x', details), context).code).toBe('DSEX041');
+  });
+
+  it('a Conditional Access block is a rejection an administrator fixes, and says so', () => {
+    const failure = classifyFailure(
+      new TokenEndpointError('AADSTS53003: Access has been blocked', { oauthError: 'invalid_grant' }),
+      context,
+    );
+    expect(failure.code).toBe('DSEX005');
+    expect(failure.message).toMatch(
+      /^A Conditional Access policy blocks the app: .*AADSTS53003 invalid_grant/,
+    );
+  });
+
+  it('falls back on the OAuth error, then on DSEX005, when no AADSTS number is known', () => {
+    expect(classifyFailure(new TokenEndpointError('x', { oauthError: 'invalid_tenant' }), context).code).toBe(
+      'DSEX004',
+    );
+    expect(classifyFailure(new TokenEndpointError('x', { httpStatus: 400 }), context).code).toBe('DSEX005');
+  });
+
+  it.each([
     [{ httpStatus: 429, retryAfterMs: 30_000 }],
     [{ httpStatus: 500 }],
     [{ httpStatus: 503 }],
@@ -116,6 +156,18 @@ describe('classifyFailure: Microsoft Graph', () => {
       /^Transient error from Microsoft Graph: .+\. Will retry on the next sync attempt\.$/,
     );
     expect(failure.retryAfterMs).toBe(2000);
+  });
+
+  it.each([
+    [403, 'ErrorQuotaExceeded', 'DSEX013'],
+    [507, 'QuotaExceededException', 'DSEX013'],
+    [412, 'ErrorIrresolvableConflict', 'DSEX040'],
+    [400, 'ErrorServerBusy', 'DSEX040'],
+    [404, 'ResourceNotFound', 'DSEX012'],
+  ])('%i %s → %s', (httpStatus, graphCode, code) => {
+    expect(
+      classifyFailure(new GraphRequestError('x', { httpStatus, graphCode }), graphCall('update')).code,
+    ).toBe(code);
   });
 
   it.each(['timeout', 'reset', 'network'] as const)('no answer (%s) → DSEX040', (transport) => {
