@@ -6,8 +6,8 @@ import { GraphCalendarGateway } from '../../shared/adapters/graphCalendarGateway
 import { MailboxLimiter } from '../../shared/adapters/mailboxLimiter';
 import { type Code, isCode } from '../../shared/domain/catalogue';
 import { classifyFailure, type FailureContext } from '../../shared/domain/classifyFailure';
+import type { ExchangeCredentials } from '../../shared/domain/credentials';
 import type { DiagnosedFailure } from '../../shared/domain/failures';
-import type { ExchangeCredentials } from '../../shared/settings';
 import { type RecordedAnswer, type Sandbox, startSandbox } from '../../stand-ins/sandbox';
 
 /** One recorded answer and the code the catalogue prescribes for it (see the fixtures' `about`). */
