@@ -5,7 +5,7 @@ import { type StandIns, startStandIns } from '..';
 import { configureDemoTenant } from './demoTenant';
 import { loadFunctionDefinitions } from './functionCatalog';
 import { serveHttpFunctions } from './httpRunner';
-import { hasRealCredentials, readLocalSettings, wantsLocalStandIn } from './localSettings';
+import { namesRealTenant, readLocalSettings, wantsLocalStandIn } from './localSettings';
 import { runQueueFunction } from './queueRunner';
 import { runTimerFunction } from './timerRunner';
 
@@ -29,7 +29,7 @@ export interface RunningLocalHost {
 export async function startLocalHost(options: LocalHostOptions = {}): Promise<RunningLocalHost> {
   const log = options.log ?? ((line: string) => console.log(line));
   const configured = readLocalSettings(join(root, 'local.settings.json'));
-  const realTenant = hasRealCredentials(configured);
+  const realTenant = namesRealTenant(configured);
   const standIns: StandIns = await startStandIns({
     sandbox: realTenant ? false : {},
     azurite: wantsLocalStandIn(configured.TableStorageConnection) ? {} : false,

@@ -21,11 +21,15 @@ export function readLocalSettings(
   return values;
 }
 
-/** Whether the settings name a real tenant (then the local run talks to it instead of the sandbox). */
-export function hasRealCredentials(settings: Readonly<Record<string, string>>): boolean {
-  const placeholder = (value: string | undefined) => !value || /^<.*>$/.test(value);
-  return !['EXCHANGE_TENANT_ID', 'EXCHANGE_CLIENT_ID', 'EXCHANGE_CLIENT_SECRET'].some((name) =>
-    placeholder(settings[name]),
+/**
+ * Whether the settings mean a real tenant (then the local run talks to it instead of the sandbox):
+ * any Exchange credential setting given at all. An incomplete set is then reported as DSEX006 rather
+ * than silently replaced by the demo tenant.
+ */
+export function namesRealTenant(settings: Readonly<Record<string, string>>): boolean {
+  const given = (value: string | undefined) => value !== undefined && value.trim() !== '' && !/^<.*>$/.test(value);
+  return ['EXCHANGE_TENANT_ID', 'EXCHANGE_CLIENT_ID', 'EXCHANGE_CLIENT_SECRET'].some((name) =>
+    given(settings[name]),
   );
 }
 
