@@ -105,6 +105,18 @@ describe('RetryPass: replayNow', () => {
     expect(c.sender.accepted).toHaveLength(1);
   });
 
+  // Defect (issue 12): a manual replay of the newest row syncs the appointment but leaves its older
+  // sibling Failed until that row's own backoff runs out; it should be resolved as superseded (DSEX022).
+  it.fails('a manual replay of the newest row resolves its older sibling as superseded', async () => {
+    const c = await threeDueRows();
+    c.exchange.heal(R1.mailbox);
+    await c.retryPass.replayNow(TX2);
+    await c.deliverReplays();
+    expect((await c.transactions.getTransaction(TX2))?.status).toBe('Success');
+    const sibling = await c.transactions.getTransaction(TX1);
+    expect([sibling?.status, sibling?.code]).toEqual(['Skipped', 'DSEX022']);
+  });
+
   it('replays a row that aged out of the window (the manual action it asks for)', async () => {
     const c = core();
     c.exchange.fail(R1.mailbox, graphAnswers.unavailable);
