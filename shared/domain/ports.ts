@@ -69,8 +69,11 @@ export interface TransactionStore {
   recordTransaction(record: TransactionRecord, previous?: TransactionRecord | null): Promise<void>;
   /** The Pending index: every replayable row, or only those of one appointment. */
   listPending(appointmentId?: string): Promise<PendingReplay[]>;
-  /** Moves a pending entry's next attempt under its ETag; false when another pass got there first. */
-  claimPending(entry: PendingReplay, nextAttemptAt: Date): Promise<boolean>;
+  /**
+   * Moves a pending entry's next attempt (and its attempt count, one more by default) under its ETag;
+   * false when another pass got there first.
+   */
+  claimPending(entry: PendingReplay, nextAttemptAt: Date, attempts?: number): Promise<boolean>;
 }
 
 /** One line of the Errors page: a transaction whose status is not Success, inside the window. */

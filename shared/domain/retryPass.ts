@@ -184,14 +184,19 @@ export class RetryPass {
     return { sent: claimed.length, lostClaims, appointments: messages.length };
   }
 
-  /** After a failed send, the next pass may take the claimed rows at once instead of after backoff. */
+  /**
+   * After a failed send, the next pass may take the claimed rows at once instead of after backoff;
+   * the claim's attempt is taken back, since nothing was replayed.
+   */
   private async releaseClaims(claimed: readonly PendingReplay[]): Promise<void> {
     const rows = await this.deps.transactions.listPending().catch(() => [] as PendingReplay[]);
     const ids = new Set(claimed.map((e) => e.transactionId));
     await Promise.all(
       rows
         .filter((row) => ids.has(row.transactionId))
-        .map((row) => this.deps.transactions.claimPending(row, this.now()).catch(() => false)),
+        .map((row) =>
+          this.deps.transactions.claimPending(row, this.now(), row.attempts - 1).catch(() => false),
+        ),
     );
   }
 

@@ -27,7 +27,8 @@ export function readLocalSettings(
  * than silently replaced by the demo tenant.
  */
 export function namesRealTenant(settings: Readonly<Record<string, string>>): boolean {
-  const given = (value: string | undefined) => value !== undefined && value.trim() !== '' && !/^<.*>$/.test(value);
+  const given = (value: string | undefined) =>
+    value !== undefined && value.trim() !== '' && !/^<.*>$/.test(value);
   return ['EXCHANGE_TENANT_ID', 'EXCHANGE_CLIENT_ID', 'EXCHANGE_CLIENT_SECRET'].some((name) =>
     given(settings[name]),
   );

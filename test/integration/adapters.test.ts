@@ -65,7 +65,8 @@ describe('GraphCalendarGateway', () => {
 
 describe('connector()', () => {
   const base = (overrides: Record<string, string> = {}) => ({
-    ServiceBusConnection: 'Endpoint=sb://127.0.0.1:1;SharedAccessKeyName=a;SharedAccessKey=b;UseDevelopmentEmulator=true',
+    ServiceBusConnection:
+      'Endpoint=sb://127.0.0.1:1;SharedAccessKeyName=a;SharedAccessKey=b;UseDevelopmentEmulator=true',
     TableStorageConnection:
       'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;TableEndpoint=http://127.0.0.1:1/devstoreaccount1;',
     ...overrides,
@@ -108,7 +109,9 @@ describe('connector()', () => {
   });
 
   it('keeps secrets redacted even when the credential settings are malformed', () => {
-    const built = buildConnector(base({ EXCHANGE_CLIENT_ID: 'not-a-guid', EXCHANGE_CLIENT_SECRET: 'p@ss+word/1=' }));
+    const built = buildConnector(
+      base({ EXCHANGE_CLIENT_ID: 'not-a-guid', EXCHANGE_CLIENT_SECRET: 'p@ss+word/1=' }),
+    );
     expect(built.credentials().ok).toBe(false);
     expect(built.secrets()).toContain('p@ss+word/1=');
   });

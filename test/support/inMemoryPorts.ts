@@ -1,6 +1,6 @@
 import type { ChangeProcessor } from '../../shared/domain/changeProcessor';
 import type { RetryPass } from '../../shared/domain/retryPass';
-import { type Environment, readExchangeCredentials } from '../../shared/settings';
+import { type Environment, readExchangeCredentials, secretValues } from '../../shared/settings';
 import { InMemoryTokenProvider } from './inMemory/entra';
 import { InMemoryFailureIndex } from './inMemory/failureIndex';
 import { InMemoryExchange } from './inMemory/graph';
@@ -65,10 +65,7 @@ export function inMemoryPorts(options: { now?: Date; windowDays?: number } = {})
     tokens: new InMemoryTokenProvider(),
     exchange: new InMemoryExchange(),
     sender: new InMemoryReplaySender(clock.now),
-    log: new CapturingLog(() => {
-      const credentials = readCredentials();
-      return credentials.ok ? [credentials.value.clientSecret] : [];
-    }),
+    log: new CapturingLog(() => secretValues(env)),
     readCredentials,
   };
   const processorDependencies: ConstructorParameters<typeof ChangeProcessor>[0] = {
@@ -79,11 +76,13 @@ export function inMemoryPorts(options: { now?: Date; windowDays?: number } = {})
     tokens: ports.tokens,
     calendars: ports.exchange.factory,
     readCredentials,
+    secrets: () => secretValues(env),
     log: ports.log,
     now: clock.now,
   };
   const retryPassDependencies: ConstructorParameters<typeof RetryPass>[0] = {
     transactions,
+    appointments: ports.appointments,
     resources: ports.resources,
     tokens: ports.tokens,
     calendars: ports.exchange.factory,

@@ -110,7 +110,7 @@ describe('ChangeProcessor: replays', () => {
   });
 
   // Defect (issue 12): the "no stored state" DSUNK001 says its stack trace is logged, but nothing is.
-  it.fails('logs the DSUNK001 of a replay with no stored state, as its message promises', async () => {
+  it('logs the DSUNK001 of a replay with no stored state, as its message promises', async () => {
     const c = core();
     await c.transactions.recordTransaction(orphanRow(), null);
     await c.processor.process(replay('tx-orphan'));
@@ -118,7 +118,7 @@ describe('ChangeProcessor: replays', () => {
   });
 
   // Defect (issue 12): a successful sync of the newest state must resolve older open rows (DSEX022).
-  it.fails('a later change that syncs resolves the older failed row of the appointment as superseded', async () => {
+  it('a later change that syncs resolves the older failed row of the appointment as superseded', async () => {
     const c = core();
     c.exchange.fail(R1.mailbox, graphAnswers.unavailable, { times: 1 });
     await c.processor.process(appointment('A-1', 1, [R1]));

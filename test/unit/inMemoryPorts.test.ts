@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidContinuationTokenError } from '../../shared/adapters/tables/failureCursor';
 import { classifyFailure } from '../../shared/domain/classifyFailure';
 import type { GraphEventPayload } from '../../shared/domain/eventPayload';
 import { GraphRequestError, TokenEndpointError } from '../../shared/domain/failures';
+import { InvalidContinuationTokenError } from '../../shared/domain/ports';
 import type { TransactionRecord } from '../../shared/domain/transaction';
 import { readExchangeCredentials } from '../../shared/settings';
 import { entraAnswers, graphAnswers, inMemoryPorts, TEST_ENVIRONMENT } from '../support/inMemoryPorts';

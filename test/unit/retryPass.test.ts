@@ -60,7 +60,7 @@ describe('RetryPass: window', () => {
 
   // Defect (issue 12): a "No resources were assigned" DSEX011 waits on no resource, so it ages out
   // as needs-manual-action even though a later change of the appointment synced.
-  it.fails('does not age out a DSEX011 "no resources" row once a later change of the appointment synced', async () => {
+  it('does not age out a DSEX011 "no resources" row once a later change of the appointment synced', async () => {
     const c = core();
     await c.processor.process(appointment('A-1', 1, []));
     await c.processor.process(appointment('A-1', 2, [R1]));

@@ -78,7 +78,7 @@ describe('RetryPass: replays', () => {
 
   // Defect found here: releasing a claim is itself a claim, so the Pending entry counts two attempts
   // that never ran (1 → 3) and the next claim backs off as for a 4th attempt (40 instead of 10 minutes).
-  it.fails('a released claim does not count as an attempt', async () => {
+  it('a released claim does not count as an attempt', async () => {
     const c = await threeDueRows();
     c.sender.failNext(new Error('amqp:connection:forced'));
     await c.retryPass.run().catch(() => undefined);
@@ -107,7 +107,7 @@ describe('RetryPass: replayNow', () => {
 
   // Defect (issue 12): a manual replay of the newest row syncs the appointment but leaves its older
   // sibling Failed until that row's own backoff runs out; it should be resolved as superseded (DSEX022).
-  it.fails('a manual replay of the newest row resolves its older sibling as superseded', async () => {
+  it('a manual replay of the newest row resolves its older sibling as superseded', async () => {
     const c = await threeDueRows();
     c.exchange.heal(R1.mailbox);
     await c.retryPass.replayNow(TX2);

@@ -63,12 +63,16 @@ export class TableTransactionStore implements TransactionStore {
     return entities.map(pendingReplay);
   }
 
-  async claimPending(entry: PendingReplay, nextAttemptAt: Date): Promise<boolean> {
+  async claimPending(
+    entry: PendingReplay,
+    nextAttemptAt: Date,
+    attempts = entry.attempts + 1,
+  ): Promise<boolean> {
     const claim = {
       partitionKey: PENDING_PARTITION,
       rowKey: pendingRowKey(entry.appointmentId, entry.transactionId),
       NextAttemptAt: nextAttemptAt,
-      Attempts: entry.attempts + 1,
+      Attempts: attempts,
     };
     try {
       await this.tables.call('Pending', (client) =>

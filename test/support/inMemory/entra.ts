@@ -1,6 +1,6 @@
+import type { ExchangeCredentials } from '../../../shared/domain/credentials';
 import { TokenEndpointError } from '../../../shared/domain/failures';
 import type { TokenProvider } from '../../../shared/domain/ports';
-import type { ExchangeCredentials } from '../../../shared/settings';
 
 /** A token, or the error the Entra ID adapter would throw. */
 export type TokenAnswer = string | TokenEndpointError;

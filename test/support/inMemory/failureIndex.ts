@@ -1,6 +1,6 @@
-import { InvalidContinuationTokenError } from '../../../shared/adapters/tables/failureCursor';
 import { dayKey } from '../../../shared/adapters/tables/keys';
 import type { FailureIndex, FailureQuery, FailureSummary } from '../../../shared/domain/ports';
+import { InvalidContinuationTokenError } from '../../../shared/domain/ports';
 import type { FailureEntry } from './transactionStore';
 
 const MAX_PAGE_SIZE = 1000;

@@ -1,7 +1,7 @@
+import type { ExchangeCredentials } from '../../../shared/domain/credentials';
 import type { GraphEventPayload } from '../../../shared/domain/eventPayload';
 import { GraphRequestError } from '../../../shared/domain/failures';
 import type { CalendarGateway, CalendarGatewayFactory } from '../../../shared/domain/ports';
-import type { ExchangeCredentials } from '../../../shared/settings';
 
 export type GraphAction = 'create' | 'update' | 'delete' | 'probe';
 

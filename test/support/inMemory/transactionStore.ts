@@ -82,20 +82,25 @@ export class InMemoryTransactionStore implements TransactionStore {
     else if (!neverRecorded) this.pending.delete(record.transactionId);
   }
 
-  async listPending(): Promise<PendingReplay[]> {
+  async listPending(appointmentId?: string): Promise<PendingReplay[]> {
     return [...this.pending.values()]
+      .filter((entry) => appointmentId === undefined || entry.appointmentId === appointmentId)
       .sort((a, b) => (a.transactionId < b.transactionId ? -1 : 1))
       .map((entry) => stored(entry));
   }
 
-  async claimPending(entry: PendingReplay, nextAttemptAt: Date): Promise<boolean> {
+  async claimPending(
+    entry: PendingReplay,
+    nextAttemptAt: Date,
+    attempts = entry.attempts + 1,
+  ): Promise<boolean> {
     const current = this.pending.get(entry.transactionId);
     // 404 (entry gone) and 412 (ETag moved on) both mean another writer got there first.
     if (!current || current.etag !== entry.etag) return false;
     this.pending.set(entry.transactionId, {
       ...current,
       nextAttemptAt,
-      attempts: entry.attempts + 1,
+      attempts,
       etag: nextEtag(),
     });
     return true;
