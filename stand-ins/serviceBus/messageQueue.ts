@@ -20,8 +20,8 @@ export interface StoredMessage {
   scheduledFor?: number;
   /** Set once deferred: a released lock then returns the message to `deferred`, not `active`. */
   deferred: boolean;
-  lock?: MessageLock;
-  timer?: NodeJS.Timeout;
+  lock?: MessageLock | undefined;
+  timer?: NodeJS.Timeout | undefined;
 }
 
 export interface MessageQueueOptions {

@@ -2,11 +2,12 @@ import { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTableStores, type TableStores } from '../../shared/adapters/tables';
 import { transactionRow } from '../../shared/adapters/tables/transactionRow';
+import { DAY_MS } from '../../shared/domain/time';
 import type { TransactionRecord } from '../../shared/domain/transaction';
 import type { ServiceConnection } from '../../shared/settings';
 import { type RunningAzurite, startAzurite } from '../../stand-ins/azurite';
+import { absentUndefined, type Loose } from '../support/loose';
 
-const DAY_MS = 86_400_000;
 const NASTY_ID = `tx/1#2?3\\4 'quoted' ünï ✓ 😀`;
 
 let azurite: RunningAzurite;
@@ -31,9 +32,9 @@ async function entityCount(client: TableClient): Promise<number> {
   return count;
 }
 
-function failedRecord(overrides: Partial<TransactionRecord> = {}): TransactionRecord {
+function failedRecord(overrides: Loose<TransactionRecord> = {}): TransactionRecord {
   const createdAt = new Date(Date.now() - 3_600_000);
-  return {
+  return absentUndefined<TransactionRecord>({
     transactionId: 'tx-1',
     changeId: 'change-1',
     appointmentId: 'A-1',
@@ -67,7 +68,7 @@ function failedRecord(overrides: Partial<TransactionRecord> = {}): TransactionRe
     ],
     nextAttemptAt: new Date(createdAt.getTime() + 300_000),
     ...overrides,
-  };
+  });
 }
 
 /** Runs `work` over `items` with at most `concurrency` in flight. */
@@ -156,27 +157,25 @@ describe('transaction rows', () => {
     expect(await present('Failures', failureKey)).toBe(true);
     expect(await present('Pending', pendingKey)).toBe(true);
 
-    const needsFix = { ...failed, attempts: 2, nextAttemptAt: undefined, needsManualAction: true };
+    const needsFix = failedRecord({
+      ...failed,
+      attempts: 2,
+      nextAttemptAt: undefined,
+      needsManualAction: true,
+    });
     await stores.transactions.recordTransaction(needsFix);
     expect(await present('Failures', failureKey)).toBe(true);
     expect(await present('Pending', pendingKey)).toBe(false);
 
-    await stores.transactions.recordTransaction({
-      ...failed,
-      attempts: 3,
-      status: 'Success',
-      code: undefined,
-    });
+    await stores.transactions.recordTransaction(
+      failedRecord({ ...failed, attempts: 3, status: 'Success', code: undefined }),
+    );
     expect(await present('Failures', failureKey)).toBe(false);
     expect(await present('Pending', pendingKey)).toBe(true);
 
-    await stores.transactions.recordTransaction({
-      ...failed,
-      attempts: 4,
-      status: 'Success',
-      code: undefined,
-      nextAttemptAt: undefined,
-    });
+    await stores.transactions.recordTransaction(
+      failedRecord({ ...failed, attempts: 4, status: 'Success', code: undefined, nextAttemptAt: undefined }),
+    );
     expect(await present('Failures', failureKey)).toBe(false);
     expect(await present('Pending', pendingKey)).toBe(false);
   });
@@ -285,7 +284,9 @@ describe('pending replays', () => {
     const [claimed] = await stores.transactions.listPending();
     expect(claimed).toMatchObject({ transactionId: NASTY_ID, attempts: 2, nextAttemptAt: next });
 
-    await stores.transactions.recordTransaction({ ...record, status: 'Success', nextAttemptAt: undefined });
+    await stores.transactions.recordTransaction(
+      failedRecord({ ...record, status: 'Success', nextAttemptAt: undefined }),
+    );
     expect(await stores.transactions.claimPending(entry, next)).toBe(false);
     expect(await stores.transactions.listPending()).toEqual([]);
   });
@@ -321,7 +322,11 @@ describe('failure index', () => {
     const pages: string[][] = [];
     let continuationToken: string | undefined;
     do {
-      const page = await stores.failures.listFailures({ ...query, pageSize: 5, continuationToken });
+      const page = await stores.failures.listFailures({
+        ...query,
+        pageSize: 5,
+        ...(continuationToken ? { continuationToken } : {}),
+      });
       expect(page.items.length).toBeLessThanOrEqual(5);
       pages.push(page.items.map((item) => item.transactionId));
       continuationToken = page.continuationToken;

@@ -3,6 +3,7 @@ import { createTableStores, type TableStores } from '../../shared/adapters/table
 import type { AppointmentSnapshot } from '../../shared/domain/changeMessage';
 import type { AppointmentState, ResourceState } from '../../shared/domain/ports';
 import { type RunningAzurite, startAzurite } from '../../stand-ins/azurite';
+import { absentUndefined, type Loose } from '../support/loose';
 
 let azurite: RunningAzurite;
 let stores: TableStores;
@@ -21,8 +22,8 @@ const snapshot: AppointmentSnapshot = {
   resources: [{ id: 'R/7', name: 'Room 4', mailbox: 'room4@contoso.com', exchangeEnabled: true }],
 };
 
-function appointment(version: number, overrides: Partial<AppointmentState> = {}): AppointmentState {
-  return {
+function appointment(version: number, overrides: Loose<AppointmentState> = {}): AppointmentState {
+  return absentUndefined<AppointmentState>({
     appointmentId: APPOINTMENT_ID,
     version,
     changeId: `change-${version}`,
@@ -30,7 +31,7 @@ function appointment(version: number, overrides: Partial<AppointmentState> = {})
     snapshot,
     receivedAt: new Date(Date.UTC(2026, 10, 24, 9, 0, version)),
     ...overrides,
-  };
+  });
 }
 
 function resource(id: string, changedAt: string, overrides: Partial<ResourceState> = {}): ResourceState {

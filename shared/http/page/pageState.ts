@@ -8,11 +8,11 @@ export interface PageState {
   /** Where the app's routes start, e.g. `/api` (the host's route prefix). */
   readonly apiBase: string;
   /** The function key the page was opened with in Azure (`?code=`), passed on to every link and call. */
-  readonly functionKey?: string;
-  readonly errorCode?: string;
-  readonly status?: string;
-  readonly appointmentId?: string;
-  readonly lookup?: string;
+  readonly functionKey?: string | undefined;
+  readonly errorCode?: string | undefined;
+  readonly status?: string | undefined;
+  readonly appointmentId?: string | undefined;
+  readonly lookup?: string | undefined;
 }
 
 type PageParameter = Exclude<keyof PageState, 'apiBase' | 'functionKey'> | 'continuationToken';
