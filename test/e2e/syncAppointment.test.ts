@@ -18,9 +18,6 @@ afterEach(() => {
   suite.harness.tableProxy.up();
 });
 
-/** How many times the host has abandoned a message because the handler threw (it could not record). */
-const abandoned = () => suite.harness.logs.filter((line) => line.includes('the message is abandoned')).length;
-
 async function sync(change: { changeId: string }) {
   await suite.harness.send(change);
   return suite.harness.waitForTransaction(change.changeId);
@@ -157,13 +154,13 @@ describe('syncAppointment: no duplicates, nothing lost', () => {
     const id = appointmentId();
     const change = upsert(id, 1, [{ id: 'R-1', mailbox: room }]);
     suite.sandbox.latency(room, 400);
-    const abandonedBefore = abandoned();
+    const abandonedBefore = suite.harness.abandoned();
     await suite.harness.send(change);
     await suite.sandbox.waitForRequest(room, 'POST');
     suite.harness.tableProxy.down();
     await eventually(
       'the handler gave up and its message was abandoned',
-      () => abandoned() > abandonedBefore,
+      () => suite.harness.abandoned() > abandonedBefore,
       60_000,
     );
     expect(suite.sandbox.events(room)).toHaveLength(1);

@@ -42,6 +42,8 @@ export interface Harness {
     until?: (row: TransactionRecord) => boolean,
     timeoutMs?: number,
   ): Promise<TransactionRecord>;
+  /** How many times the host has abandoned a message because the handler threw (it could not record). */
+  abandoned(): number;
   /** Waits until every message sent so far has been handled and settled: none active, locked or scheduled. */
   settled(timeoutMs?: number): Promise<void>;
   setSetting(name: string, value: string | undefined): void;
@@ -109,6 +111,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         `transaction ${transactionId} not recorded as expected in ${timeoutMs} ms; last: ${JSON.stringify(last)}`,
       );
     },
+    abandoned: () => logs.filter((line) => line.includes('the message is abandoned')).length,
     async settled(timeoutMs = 15_000) {
       await eventually(
         `every message on ${QUEUE} settled`,
