@@ -1,6 +1,7 @@
 import { coldStart } from './coldStart';
 import { type Figure, machine, printFigures, writeResults } from './report';
 import { retryPassCost } from './retryPassCost';
+import { standInSpeeds } from './standInSpeeds';
 import { handlerCpu, throughput } from './throughput';
 
 /**
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
   await run('retry pass cost', () => retryPassCost(quick ? 5_000 : 100_000, 1_000));
   await run('handler CPU', () => handlerCpu(quick ? 100 : 400));
   await run('cold start', () => coldStart(quick ? 3 : 7));
+  await run('stand-in speeds', () => standInSpeeds(quick ? 3 : 7));
   console.log(`\n${machine()}\n`);
   printFigures(figures);
   const file = writeResults(figures, `npm run bench${quick ? ' -- --quick' : ''}`);

@@ -9,6 +9,7 @@ import { type FaultProxy, startFaultProxy } from '../../stand-ins/faultProxy';
 import { type RunningQueue, runQueueFunction } from '../../stand-ins/host/queueRunner';
 import type { Sandbox } from '../../stand-ins/sandbox';
 import type { ServiceBusEmulator } from '../../stand-ins/serviceBus';
+import { eventually } from './eventually';
 
 export const QUEUE = 'appointment-changes';
 
@@ -41,6 +42,10 @@ export interface Harness {
     until?: (row: TransactionRecord) => boolean,
     timeoutMs?: number,
   ): Promise<TransactionRecord>;
+  /** How many times the host has abandoned a message because the handler threw (it could not record). */
+  abandoned(): number;
+  /** Waits until every message sent so far has been handled and settled: none active, locked or scheduled. */
+  settled(timeoutMs?: number): Promise<void>;
   setSetting(name: string, value: string | undefined): void;
   startQueue(): Promise<void>;
   stopQueue(): Promise<void>;
@@ -104,6 +109,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       }
       throw new Error(
         `transaction ${transactionId} not recorded as expected in ${timeoutMs} ms; last: ${JSON.stringify(last)}`,
+      );
+    },
+    abandoned: () => logs.filter((line) => line.includes('the message is abandoned')).length,
+    async settled(timeoutMs = 15_000) {
+      await eventually(
+        `every message on ${QUEUE} settled`,
+        () => {
+          const { active, locked, scheduled } = serviceBus.stats(QUEUE);
+          return active + locked + scheduled === 0;
+        },
+        timeoutMs,
       );
     },
     setSetting(name, value) {
