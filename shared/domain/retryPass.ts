@@ -2,6 +2,7 @@ import { ageOut } from './ageOut';
 import { catalogueEntry, type ReplayTrigger } from './catalogue';
 import type { ExchangeCredentials, SettingsResult } from './credentials';
 import { replayMessageId } from './ids';
+import { LOG_EVENTS } from './logEvents';
 import type {
   AppointmentStore,
   CalendarGatewayFactory,
@@ -125,7 +126,7 @@ export class RetryPass {
       lostClaims,
       probes,
     };
-    this.deps.log.info('retry pass', { ...report });
+    this.deps.log.info(LOG_EVENTS.retryPass, { ...report });
     return report;
   }
 

@@ -1,3 +1,4 @@
+import { LOG_EVENTS } from './logEvents';
 import type { OperationalLog, TransactionStore } from './ports';
 import { redactDeep } from './redaction';
 import type { SyncResult } from './syncResult';
@@ -28,7 +29,7 @@ export class TransactionRecorder {
     });
     const record = redactDeep(built, this.deps.secrets());
     await this.deps.transactions.recordTransaction(record, previous ?? null);
-    this.deps.log.info('transaction', {
+    this.deps.log.info(LOG_EVENTS.transaction, {
       transactionId: record.transactionId,
       appointmentId: record.appointmentId,
       operation: record.operation,
