@@ -328,7 +328,6 @@ module alerts 'modules/alerts.bicep' = {
     serviceBusNamespaceName: serviceBus.outputs.name
     queueName: serviceBus.outputs.queueName
     alertEmailAddress: alertEmailAddress
-    credentialExpiresOn: exchangeCredentialExpiresOn
   }
 }
 

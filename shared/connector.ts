@@ -97,6 +97,7 @@ export function buildConnector(env: Environment = process.env): Connector {
         sender: replaySender,
         log,
         windowDays: settings.retryWindowDays,
+        credentialExpiry: () => readSecretExpiry(env),
       }),
     close: async () => {
       await replaySender.close();

@@ -26,9 +26,6 @@ param queueName string
 @description('E-mail address the action group notifies; empty: the alerts fire (visible in the portal) but notify no one.')
 param alertEmailAddress string
 
-@description('Expiry date of the client secret (ISO 8601); empty: no expiry alert.')
-param credentialExpiresOn string
-
 resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: applicationInsightsName
 }
@@ -110,19 +107,19 @@ module retryPassMissing 'logAlert.bicep' = {
   }
 }
 
-module secretExpiry 'logAlert.bicep' = if (!empty(credentialExpiresOn)) {
+module secretExpiry 'logAlert.bicep' = {
   name: 'alert-secret-expiry'
   params: {
     name: '${namePrefix}-secret-expiry'
     location: location
     tags: tags
     displayName: 'Exchange connector: client secret expires within 14 days'
-    alertDescription: 'EXCHANGE_CLIENT_SECRET_EXPIRES_ON is at most 14 days away: rotate the secret (docs/deploy.md, Rotating the client secret) before changes fail with DSEX001.'
+    alertDescription: 'The retry pass reports the credential (EXCHANGE_CLIENT_SECRET_EXPIRES_ON as set now) at most 14 days from expiry: rotate it (docs/deploy.md, Rotating the client secret) before changes fail with DSEX001.'
     severity: 2
     evaluationFrequency: 'PT6H'
     windowSize: 'PT6H'
     applicationInsightsId: applicationInsights.id
-    query: replace(loadTextContent('queries/secret-expiry.kql'), '{expiresOn}', credentialExpiresOn)
+    query: loadTextContent('queries/secret-expiry.kql')
     actionGroupIds: actionGroups
   }
 }

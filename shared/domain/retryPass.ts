@@ -18,6 +18,7 @@ import { replayRefusal } from './replayRefusal';
 import { sendReplays } from './replaySending';
 import { isInsideWindow } from './retryPolicy';
 import { type ProbeTrigger, probePasses } from './retryProbe';
+import { DAY_MS } from './time';
 
 export interface RetryPassDependencies {
   readonly transactions: TransactionStore;
@@ -29,6 +30,8 @@ export interface RetryPassDependencies {
   readonly sender: ReplaySender;
   readonly log: OperationalLog;
   readonly windowDays: number;
+  /** The credential's expiry date when set: each pass logs the days left, which an alert watches. */
+  readonly credentialExpiry?: () => SettingsResult<Date | undefined>;
   readonly now?: () => Date;
 }
 
@@ -44,6 +47,8 @@ export interface RetryPassReport {
   /** Rows another pass claimed first. */
   readonly lostClaims: number;
   readonly probes: Readonly<Partial<Record<ProbeTrigger, 'passed' | 'failed'>>>;
+  /** Whole days until the credential expires (negative once expired), when its expiry is set. */
+  readonly credentialDaysLeft?: number;
 }
 
 export class ReplayNotPossibleError extends Error {
@@ -115,7 +120,12 @@ export class RetryPass {
     }
 
     const { sent, lostClaims, appointments } = await sendReplays(this.deps, chosen, now);
+    const expiry = this.deps.credentialExpiry?.();
+    const expiresOn = expiry?.ok ? expiry.value : undefined;
     const report: RetryPassReport = {
+      ...(expiresOn
+        ? { credentialDaysLeft: Math.floor((expiresOn.getTime() - now.getTime()) / DAY_MS) }
+        : {}),
       pending: pending.length,
       replayed: sent,
       appointments,

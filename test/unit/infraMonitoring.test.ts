@@ -108,24 +108,13 @@ describe('alerts', () => {
     expect(alert.query).toMatch(/\| where passes == 0\n$/);
   });
 
-  it('alert from 14 days before the deployed secret expiry date, only when one is set', () => {
-    expect(alertResources.secretExpiry!.condition).toBe("[not(empty(parameters('credentialExpiresOn')))]");
-    const expression = String(
-      (alertResources.secretExpiry!.properties!.parameters as { query: { value: string } }).query.value,
-    );
-    const [, variable] =
-      /^\[replace\(variables\('([^']+)'\), '\{expiresOn\}', parameters\('credentialExpiresOn'\)\)\]$/.exec(
-        expression,
-      )!;
-    expect(alerts.variables?.[variable!]).toBe(query('secret-expiry.kql'));
-    expect(query('secret-expiry.kql')).toContain('datetime({expiresOn})');
-    expect(query('secret-expiry.kql')).toContain('| where daysLeft <= 14');
-    const passed = main.resources as Record<string, ArmResource>;
-    expect(
-      (passed.alerts!.properties!.parameters as Record<string, { value: string }>).credentialExpiresOn,
-    ).toEqual({
-      value: "[parameters('exchangeCredentialExpiresOn')]",
-    });
+  it('alert from 14 days before the credential expires, as the retry pass reports it now', () => {
+    const alert = logAlert('secretExpiry');
+    expect(alertResources.secretExpiry!.condition).toBeUndefined();
+    expect(alert.query).toBe(query('secret-expiry.kql'));
+    expect(alert.query).toContain("tostring(line.event) == 'retry pass'");
+    expect(alert.query).toContain('toint(line.credentialDaysLeft)');
+    expect(alert.query).toContain('| where daysLeft <= 14');
   });
 
   it('alert on any dead-lettered message of the queue', () => {

@@ -28,6 +28,26 @@ async function failing(answer: GraphAnswer): Promise<Core> {
   return c;
 }
 
+describe('RetryPass: the credential expiry it reports', () => {
+  it('logs the whole days left on the secret each pass, so an alert follows the setting as set now', async () => {
+    const c = core();
+    c.env.EXCHANGE_CLIENT_SECRET_EXPIRES_ON = new Date(START.getTime() + 14 * DAY + 1).toISOString();
+    expect(await c.retryPass.run()).toEqual({ ...idle, credentialDaysLeft: 14 });
+    c.env.EXCHANGE_CLIENT_SECRET_EXPIRES_ON = new Date(START.getTime() - 1).toISOString();
+    expect((await c.retryPass.run()).credentialDaysLeft).toBe(-1);
+    expect(
+      c.log.lines.filter((l) => l.message === 'retry pass').map((l) => l.properties.credentialDaysLeft),
+    ).toEqual([14, -1]);
+  });
+
+  it('reports nothing when the expiry is unset or malformed', async () => {
+    const c = core();
+    expect(await c.retryPass.run()).toEqual(idle);
+    c.env.EXCHANGE_CLIENT_SECRET_EXPIRES_ON = 'soon';
+    expect(await c.retryPass.run()).toEqual(idle);
+  });
+});
+
 describe('RetryPass: window', () => {
   it('ages out a row unresolved for the whole window: needs manual action, no longer pending', async () => {
     const c = await failing(graphAnswers.unavailable);
