@@ -12,7 +12,31 @@ export interface RecorderDependencies {
   readonly now: () => Date;
 }
 
-/** Writes transaction rows (redacted) and logs one line for each. */
+/** Longest message, raw body and (of an invalid message) appointment id a row keeps. */
+export const ROW_TEXT_LIMITS = { message: 4_000, rawBody: 8_000, appointmentId: 200 } as const;
+
+function cutText(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  const end = /[\ud800-\udbff]/.test(text.charAt(limit - 2)) ? limit - 2 : limit - 1;
+  return `${text.slice(0, end)}…`;
+}
+
+/**
+ * Texts cut to what a row keeps. Always after redaction: a secret cut in two before it is redacted
+ * leaves a prefix that no longer matches the secret.
+ */
+function cutAfterRedaction(record: TransactionRecord): TransactionRecord {
+  return {
+    ...record,
+    message: cutText(record.message, ROW_TEXT_LIMITS.message),
+    ...(record.operation === 'invalid'
+      ? { appointmentId: cutText(record.appointmentId, ROW_TEXT_LIMITS.appointmentId) }
+      : {}),
+    ...(record.rawBody === undefined ? {} : { rawBody: cutText(record.rawBody, ROW_TEXT_LIMITS.rawBody) }),
+  };
+}
+
+/** Writes transaction rows (redacted, then cut) and logs one line for each. */
 export class TransactionRecorder {
   constructor(private readonly deps: RecorderDependencies) {}
 
@@ -26,7 +50,7 @@ export class TransactionRecorder {
       now: this.deps.now(),
       durationMs: Date.now() - started,
     });
-    const record = redactDeep(built, this.deps.secrets());
+    const record = cutAfterRedaction(redactDeep(built, this.deps.secrets()));
     await this.deps.transactions.recordTransaction(record, previous ?? null);
     this.deps.log.info('transaction', {
       transactionId: record.transactionId,
