@@ -60,7 +60,7 @@ export function appointmentIdOf(decoded: DecodedBody): string {
   try {
     const value =
       decoded.ok && isFields(decoded.value) ? readField(decoded.value, 'appointmentId') : undefined;
-    return typeof value === 'string' ? value.slice(0, 200) : '';
+    return typeof value === 'string' ? value : '';
   } catch {
     return '';
   }

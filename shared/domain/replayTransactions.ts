@@ -78,7 +78,7 @@ export async function replayTransactions(
       operation: state ? (state.deleted ? ('delete' as const) : ('upsert' as const)) : row.operation,
       ...(row.version !== undefined ? { version: row.version } : {}),
     };
-    last = await deps.recorder.record(base, row, result, started);
+    last = await deps.recorder.record(base, row, result, started, { manual: request.reason === 'manual' });
   }
   if (state && fullySynced(result)) {
     await deps.recorder.resolveOlderRows(

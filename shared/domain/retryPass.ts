@@ -1,8 +1,8 @@
 import { ageOut } from './ageOut';
 import { catalogueEntry, type ReplayTrigger } from './catalogue';
 import type { ExchangeCredentials, SettingsResult } from './credentials';
-import { replayMessageId } from './ids';
 import { LOG_EVENTS } from './logEvents';
+import { replayNow } from './manualReplay';
 import type {
   AppointmentStore,
   CalendarGatewayFactory,
@@ -14,7 +14,6 @@ import type {
   TransactionStore,
 } from './ports';
 import type { ReplayRequest } from './replayMessage';
-import { replayRefusal } from './replayRefusal';
 import { sendReplays } from './replaySending';
 import { isInsideWindow } from './retryPolicy';
 import { type ProbeTrigger, probePasses } from './retryProbe';
@@ -51,9 +50,7 @@ export interface RetryPassReport {
   readonly credentialDaysLeft?: number;
 }
 
-export class ReplayNotPossibleError extends Error {
-  override readonly name = 'ReplayNotPossibleError';
-}
+export { ReplayNotPossibleError, ReplayTooSoonError } from './manualReplay';
 
 function triggerOf(entry: PendingReplay): ReplayTrigger {
   return entry.code ? catalogueEntry(entry.code).replayTrigger : 'backoff';
@@ -77,7 +74,8 @@ export class RetryPass {
     let agedOut = 0;
     for (const entry of pending) {
       if (isInsideWindow(now, entry.firstFailedAt, this.deps.windowDays)) inWindow.push(entry);
-      else if (await ageOut(this.deps, entry, now)) agedOut++;
+      // A claimed row past the window is a manual replay in flight: its outcome decides.
+      else if (!entry.claim && (await ageOut(this.deps, entry, now))) agedOut++;
     }
 
     const probes: Partial<Record<ProbeTrigger, 'passed' | 'failed'>> = {};
@@ -142,19 +140,7 @@ export class RetryPass {
 
   /** Replays one transaction now (the Errors page's button); repeated clicks send one message. */
   async replayNow(transactionId: string): Promise<{ messageId: string; request: ReplayRequest }> {
-    const row = await this.deps.transactions.getTransaction(transactionId);
-    if (!row) throw new ReplayNotPossibleError(`Transaction ${transactionId} does not exist.`);
-    const refusal = replayRefusal(row);
-    if (refusal) throw new ReplayNotPossibleError(refusal);
-    const request: ReplayRequest = {
-      kind: 'replay',
-      appointmentId: row.appointmentId,
-      transactionIds: [row.transactionId],
-      reason: 'manual',
-    };
-    const messageId = `${replayMessageId(row.transactionId, row.attempts)}:manual`;
-    await this.deps.sender.send([{ messageId, body: request }]);
-    return { messageId, request };
+    return replayNow(this.deps, transactionId, this.now());
   }
 
   /** Newest change time of each resource the DSEX011/DSEX012 rows wait on, read once per pass. */

@@ -13,7 +13,41 @@ export interface RecorderDependencies {
   readonly now: () => Date;
 }
 
-/** Writes transaction rows (redacted) and logs one line for each. */
+/** Longest message, raw body and (of an invalid message) appointment id a row keeps. */
+export const ROW_TEXT_LIMITS = { message: 4_000, rawBody: 8_000, appointmentId: 200 } as const;
+
+function cutText(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  const end = /[\ud800-\udbff]/.test(text.charAt(limit - 2)) ? limit - 2 : limit - 1;
+  return `${text.slice(0, end)}…`;
+}
+
+/**
+ * Texts cut to what a row keeps. Always after redaction: a secret cut in two before it is redacted
+ * leaves a prefix that no longer matches the secret.
+ */
+function cutAfterRedaction(record: TransactionRecord): TransactionRecord {
+  return {
+    ...record,
+    message: cutText(record.message, ROW_TEXT_LIMITS.message),
+    ...(record.operation === 'invalid'
+      ? { appointmentId: cutText(record.appointmentId, ROW_TEXT_LIMITS.appointmentId) }
+      : {}),
+    ...(record.rawBody === undefined ? {} : { rawBody: cutText(record.rawBody, ROW_TEXT_LIMITS.rawBody) }),
+  };
+}
+
+/**
+ * A manual replay records its outcome but is no attempt of the connector's: the attempt count and
+ * the retry pass's next attempt stay as they were, so clicking Replay never pushes the backoff.
+ */
+function keepAutomaticSchedule(record: TransactionRecord, previous: TransactionRecord): TransactionRecord {
+  const { nextAttemptAt, ...rest } = record;
+  const scheduled = nextAttemptAt && (previous.nextAttemptAt ?? nextAttemptAt);
+  return { ...rest, attempts: previous.attempts, ...(scheduled ? { nextAttemptAt: scheduled } : {}) };
+}
+
+/** Writes transaction rows (redacted, then cut) and logs one line for each. */
 export class TransactionRecorder {
   constructor(private readonly deps: RecorderDependencies) {}
 
@@ -22,12 +56,14 @@ export class TransactionRecorder {
     previous: TransactionRecord | undefined,
     result: SyncResult,
     started: number,
+    options: { readonly manual?: boolean } = {},
   ): Promise<TransactionRecord> {
-    const built = buildTransactionRecord(base, previous, result, {
+    const attempt = buildTransactionRecord(base, previous, result, {
       now: this.deps.now(),
       durationMs: Date.now() - started,
     });
-    const record = redactDeep(built, this.deps.secrets());
+    const built = options.manual && previous ? keepAutomaticSchedule(attempt, previous) : attempt;
+    const record = cutAfterRedaction(redactDeep(built, this.deps.secrets()));
     await this.deps.transactions.recordTransaction(record, previous ?? null);
     this.deps.log.info(LOG_EVENTS.transaction, {
       transactionId: record.transactionId,
@@ -44,11 +80,15 @@ export class TransactionRecorder {
 
   /**
    * A sync of the appointment's newest state succeeded (from the queue, the retry pass or a manual
-   * replay): its other open rows need no replay any more and are marked superseded.
+   * replay): its other open rows need no replay any more and are marked superseded. A row with a
+   * replay in flight (a claim) is left to that replay, which finds the newest state synced and
+   * records the same; superseding it here would leave its replay without a claim to match.
    */
   async resolveOlderRows(appointmentId: string, by: string, except: readonly string[]): Promise<void> {
     const open = await this.deps.transactions.listPending(appointmentId);
-    const older = open.filter((entry) => entry.transactionId !== by && !except.includes(entry.transactionId));
+    const older = open.filter(
+      (entry) => entry.transactionId !== by && !except.includes(entry.transactionId) && !entry.claim,
+    );
     await Promise.all(
       older.map(async (entry) => {
         const row = await this.deps.transactions.getTransaction(entry.transactionId);

@@ -214,6 +214,7 @@ describe('retryFailed', () => {
     expect(first.messageId).toBe(second.messageId);
     expect(suite.harness.serviceBus.stats(QUEUE).duplicatesDropped - before).toBe(1);
     const row = await suite.harness.waitForTransaction(change.changeId, (r) => r.status === 'Success');
-    expect(row.attempts).toBe(2);
+    // A manual replay is no attempt of the connector's: it never pushes the automatic backoff.
+    expect(row.attempts).toBe(1);
   });
 });

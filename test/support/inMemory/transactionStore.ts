@@ -43,6 +43,7 @@ function pendingEntry(record: TransactionRecord, nextAttemptAt: Date): PendingRe
     lastAttemptAt: record.lastAttemptAt,
     nextAttemptAt,
     waitingOnResources: record.waitingOnResources ?? [],
+    claim: '',
     etag: nextEtag(),
   };
 }
@@ -93,6 +94,7 @@ export class InMemoryTransactionStore implements TransactionStore {
     entry: PendingReplay,
     nextAttemptAt: Date,
     attempts = entry.attempts + 1,
+    claim = '',
   ): Promise<boolean> {
     const current = this.pending.get(entry.transactionId);
     // 404 (entry gone) and 412 (ETag moved on) both mean another writer got there first.
@@ -101,6 +103,7 @@ export class InMemoryTransactionStore implements TransactionStore {
       ...current,
       nextAttemptAt,
       attempts,
+      claim,
       etag: nextEtag(),
     });
     return true;
