@@ -28,7 +28,7 @@ export interface TableStores {
 /** The connector's Table Storage; `tablePrefix` isolates tests that share one account. */
 export function createTableStores(
   connection: ServiceConnection,
-  options: { tablePrefix?: string } = {},
+  options: { tablePrefix?: string; now?: () => number } = {},
 ): TableStores {
   const tables = new TableAccess(connection, options.tablePrefix ?? '');
   return {
@@ -36,7 +36,7 @@ export function createTableStores(
     appointments: new TableAppointmentStore(tables),
     mappings: new TableMappingStore(tables),
     resources: new TableResourceStore(tables),
-    failures: new TableFailureIndex(tables),
+    failures: new TableFailureIndex(tables, options.now),
     operationCount: () => tables.operations,
     entityReads: () => tables.entitiesRead,
   };
