@@ -15,8 +15,6 @@ import { TransactionRecorder } from './transactionRecorder';
 /** Changes of one appointment never interleave inside an instance. */
 const appointmentQueue = new PerKeyQueue();
 
-const RAW_BODY_LIMIT = 8_000;
-
 export interface ChangeProcessorDependencies extends Omit<SyncDependencies, 'now'> {
   readonly transactions: TransactionStore;
   readonly appointments: AppointmentStore;
@@ -138,7 +136,7 @@ export class ChangeProcessor {
       changeId,
       appointmentId: appointmentIdOf(decoded),
       operation: 'invalid' as const,
-      rawBody: raw.slice(0, RAW_BODY_LIMIT),
+      rawBody: raw,
     };
     const failure = new DiagnosedFailure('DSEX050', `Invalid change message: ${reason}.`);
     return this.recorder.record(base, previous, failedWith(failure), started);

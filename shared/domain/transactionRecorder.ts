@@ -1,5 +1,6 @@
 import type { OperationalLog, TransactionStore } from './ports';
 import { redactDeep } from './redaction';
+import { fitToRowBudget } from './rowBudget';
 import type { SyncResult } from './syncResult';
 import type { TransactionRecord } from './transaction';
 import { buildTransactionRecord, supersededRecord, type TransactionBase } from './transactionRecord';
@@ -12,7 +13,7 @@ export interface RecorderDependencies {
   readonly now: () => Date;
 }
 
-/** Writes transaction rows (redacted) and logs one line for each. */
+/** Writes transaction rows (redacted, within the row budget) and logs one line for each. */
 export class TransactionRecorder {
   constructor(private readonly deps: RecorderDependencies) {}
 
@@ -26,7 +27,8 @@ export class TransactionRecorder {
       now: this.deps.now(),
       durationMs: Date.now() - started,
     });
-    const record = redactDeep(built, this.deps.secrets());
+    // Redacted first, then cut: a secret is never left half-hidden by the cut.
+    const record = fitToRowBudget(redactDeep(built, this.deps.secrets()));
     await this.deps.transactions.recordTransaction(record, previous ?? null);
     this.deps.log.info('transaction', {
       transactionId: record.transactionId,
