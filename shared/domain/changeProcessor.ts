@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { type SyncDependencies, syncAppointmentState } from './appointmentSync';
 import { type AppointmentChange, parseChangeMessage, type ResourceChange } from './changeMessage';
 import { DiagnosedFailure } from './failures';
 import { transactionIdFor } from './ids';
-import { appointmentIdOf, bodyText, type DecodedBody, decodeBody } from './messageBody';
+import { invalidMessageBase } from './invalidMessage';
+import { type DecodedBody, decodeBody } from './messageBody';
 import { PerKeyQueue } from './perKeyQueue';
 import type { AppointmentStore, TransactionStore } from './ports';
 import { parseReplayRequest } from './replayMessage';
@@ -126,18 +126,8 @@ export class ChangeProcessor {
     delivery: Delivery,
     started: number,
   ): Promise<TransactionRecord> {
-    const raw = bodyText(body);
-    const identity = delivery.messageId ?? createHash('sha256').update(raw).digest('hex');
-    const changeId = `message:${identity}`;
-    const transactionId = transactionIdFor(changeId);
-    const previous = await this.deps.transactions.getTransaction(transactionId);
-    const base = {
-      transactionId,
-      changeId,
-      appointmentId: appointmentIdOf(decoded),
-      operation: 'invalid' as const,
-      rawBody: raw,
-    };
+    const base = invalidMessageBase(body, decoded, delivery.messageId);
+    const previous = await this.deps.transactions.getTransaction(base.transactionId);
     const failure = new DiagnosedFailure('DSEX050', `Invalid change message: ${reason}.`);
     return this.recorder.record(base, previous, failedWith(failure), started);
   }
