@@ -34,6 +34,7 @@ export type Code =
   | 'DSEX041'
   | 'DSEX050'
   | 'DSEX051'
+  | 'DSEX052'
   | 'DSUNK001';
 
 /** Which probe of the retry pass decides that a fix-config failure can be replayed. */
@@ -369,6 +370,21 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       'Open the row on the Errors page: the message names the listed transactions and the raw body shows who the message claims to be.',
       'Find out what sent it: only the connector may put replay messages on the queue. Review who holds Send rights on the queue (Service Bus Data Sender role assignments, shared access policies).',
       'To replay a failed transaction, use its Replay button on the Errors page or POST /api/transactions/{transactionId}/replay.',
+    ],
+  },
+  {
+    code: 'DSEX052',
+    title: 'Dead-lettered before it was recorded',
+    status: 'Failed',
+    retry: 'retried',
+    replayTrigger: 'backoff',
+    severity: 75,
+    meaning:
+      "The message reached the connector, but its outcome could not be recorded on any delivery (e.g. Table Storage was unreachable every time), so Service Bus moved it to the dead-letter subqueue. The dead-letter sweeper recorded it afterwards; the message gives the dead-letter reason and description. For an appointment change the sweeper saved the appointment's state, and the retry pass replays it; for a resource change it saved the resource state.",
+    steps: [
+      'No action is needed for an appointment change: the retry pass replays the appointment with its newest state on its next pass.',
+      'Find out why every delivery failed: the dead-letter reason is in the message; check /api/health (Table Storage) and the operational log of the time for the errors of syncAppointment.',
+      'For a resource change, check that the resource is shown with its current state; if not, save the resource again in the back office.',
     ],
   },
   {

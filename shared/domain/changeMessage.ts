@@ -16,6 +16,13 @@ import {
 } from './changeMessageFormats';
 import { isFields, readField } from './fields';
 import { decodeBody } from './messageBody';
+import { keyProblem, textProblem } from './storageKeys';
+import {
+  EARLIEST_DATE_TIME,
+  LATEST_DATE_TIME,
+  MAX_RESOURCES_PER_APPOINTMENT,
+  MAX_STORED_SNAPSHOT_CHARS,
+} from './storageLimits';
 import { DAY_MS } from './time';
 
 export interface ResourceAssignment {
@@ -71,9 +78,11 @@ export const CHANGE_MESSAGE_LIMITS = {
   locationLength: 255,
   nameLength: 255,
   /** Appointment body (plain text). */
-  bodyLength: 1_000_000,
+  /** Service Bus Standard carries 256 KB per message; the stored snapshot keeps within MAX_STORED_SNAPSHOT_CHARS. */
+  bodyLength: 250_000,
   mailboxLength: MAX_MAILBOX_LENGTH,
-  resources: 500,
+  /** See storageLimits.ts: what a row can hold decides it. */
+  resources: MAX_RESOURCES_PER_APPOINTMENT,
   /** Longest appointment: five years (5 × 365 + 1 leap day). */
   durationDays: 1826,
 } as const;
@@ -115,7 +124,7 @@ function stringAt(value: unknown, field: string): string {
   return value;
 }
 
-/** Non-empty, not blank, at most 200 characters, no control characters. */
+/** Non-empty, not blank, at most 200 characters, no control characters, a storage key within its limit. */
 function identifier(o: Fields, prefix: string, key: string): string {
   const field = path(prefix, key);
   const value = stringAt(readField(o, key), field);
@@ -133,6 +142,8 @@ function identifier(o: Fields, prefix: string, key: string): string {
       `${field} contains the control character ${codePointName(value.charAt(bad))} at position ${bad}`,
     );
   }
+  const problem = keyProblem(field, value);
+  if (problem) reject(field, problem);
   return value;
 }
 
@@ -143,6 +154,8 @@ function text(o: Fields, prefix: string, key: string, max: number, fallback?: st
   const value =
     fallback !== undefined && (raw === undefined || raw === null) ? fallback : stringAt(raw, field);
   if (value.length > max) reject(field, `${field} is longer than ${max} characters (${value.length})`);
+  const malformed = textProblem(field, value);
+  if (malformed) reject(field, malformed);
   const bad = firstInvalidTextChar(value);
   if (bad >= 0) {
     reject(
@@ -162,6 +175,9 @@ function booleanAt(o: Fields, prefix: string, key: string, fallback?: boolean): 
   return raw;
 }
 
+const EARLIEST_MS = Date.parse(EARLIEST_DATE_TIME);
+const LATEST_MS = Date.parse(LATEST_DATE_TIME);
+
 interface DateTimeValue {
   readonly value: string;
   readonly epochMs: number;
@@ -171,6 +187,12 @@ interface DateTimeValue {
 function dateTime(value: unknown, field: string): DateTimeValue {
   const text = stringAt(value, field);
   const check = checkDateTime(text);
+  if (check.ok && (check.epochMs < EARLIEST_MS || check.epochMs > LATEST_MS)) {
+    reject(
+      field,
+      `${field} ${quote(text)} is outside ${EARLIEST_DATE_TIME} … ${LATEST_DATE_TIME}, what Table Storage and Exchange store`,
+    );
+  }
   if (check.ok) return { value: text, epochMs: check.epochMs, midnight: check.midnight };
   switch (check.problem) {
     case 'calendar':
@@ -295,7 +317,24 @@ function parseSnapshot(value: unknown): AppointmentSnapshot {
     reject('appointment.end', 'appointment.end must be at midnight (T00:00:00) when isAllDay is true');
   }
   const resources = parseResources(readField(o, 'resources'), 'appointment.resources');
-  return { subject, start: start.value, end: end.value, timeZone, location, body, isAllDay, resources };
+  const snapshot = {
+    subject,
+    start: start.value,
+    end: end.value,
+    timeZone,
+    location,
+    body,
+    isAllDay,
+    resources,
+  };
+  const stored = JSON.stringify(snapshot).length;
+  if (stored > MAX_STORED_SNAPSHOT_CHARS) {
+    reject(
+      prefix,
+      `${prefix} is ${stored} characters once stored; at most ${MAX_STORED_SNAPSHOT_CHARS} (shorten appointment.body)`,
+    );
+  }
+  return snapshot;
 }
 
 function parseAppointmentChange(o: Fields): AppointmentChange {

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { type SyncDependencies, syncAppointmentState } from './appointmentSync';
 import type { Code } from './catalogue';
 import { type AppointmentChange, parseChangeMessage, type ResourceChange } from './changeMessage';
 import { DiagnosedFailure } from './failures';
 import { transactionIdFor } from './ids';
-import { appointmentIdOf, bodyText, type DecodedBody, decodeBody } from './messageBody';
+import { invalidMessageBase } from './invalidMessage';
+import { type DecodedBody, decodeBody } from './messageBody';
 import { PerKeyQueue } from './perKeyQueue';
 import type { AppointmentStore, TransactionStore } from './ports';
 import { replayClaimRefusal } from './replayClaims';
@@ -134,18 +134,8 @@ export class ChangeProcessor {
     started: number,
     code: Extract<Code, 'DSEX050' | 'DSEX051'> = 'DSEX050',
   ): Promise<TransactionRecord> {
-    const raw = bodyText(body);
-    const identity = delivery.messageId ?? createHash('sha256').update(raw).digest('hex');
-    const changeId = `message:${identity}`;
-    const transactionId = transactionIdFor(changeId);
-    const previous = await this.deps.transactions.getTransaction(transactionId);
-    const base = {
-      transactionId,
-      changeId,
-      appointmentId: appointmentIdOf(decoded),
-      operation: 'invalid' as const,
-      rawBody: raw,
-    };
+    const base = invalidMessageBase(body, decoded, delivery.messageId);
+    const previous = await this.deps.transactions.getTransaction(base.transactionId);
     const failure = new DiagnosedFailure(
       code,
       code === 'DSEX050' ? `Invalid change message: ${reason}.` : reason,

@@ -1,6 +1,7 @@
 import { LOG_EVENTS } from './logEvents';
 import type { OperationalLog, TransactionStore } from './ports';
 import { redactDeep } from './redaction';
+import { fitToRowBudget } from './rowBudget';
 import type { SyncResult } from './syncResult';
 import type { TransactionRecord } from './transaction';
 import { buildTransactionRecord, supersededRecord, type TransactionBase } from './transactionRecord';
@@ -13,30 +14,6 @@ export interface RecorderDependencies {
   readonly now: () => Date;
 }
 
-/** Longest message, raw body and (of an invalid message) appointment id a row keeps. */
-export const ROW_TEXT_LIMITS = { message: 4_000, rawBody: 8_000, appointmentId: 200 } as const;
-
-function cutText(text: string, limit: number): string {
-  if (text.length <= limit) return text;
-  const end = /[\ud800-\udbff]/.test(text.charAt(limit - 2)) ? limit - 2 : limit - 1;
-  return `${text.slice(0, end)}…`;
-}
-
-/**
- * Texts cut to what a row keeps. Always after redaction: a secret cut in two before it is redacted
- * leaves a prefix that no longer matches the secret.
- */
-function cutAfterRedaction(record: TransactionRecord): TransactionRecord {
-  return {
-    ...record,
-    message: cutText(record.message, ROW_TEXT_LIMITS.message),
-    ...(record.operation === 'invalid'
-      ? { appointmentId: cutText(record.appointmentId, ROW_TEXT_LIMITS.appointmentId) }
-      : {}),
-    ...(record.rawBody === undefined ? {} : { rawBody: cutText(record.rawBody, ROW_TEXT_LIMITS.rawBody) }),
-  };
-}
-
 /**
  * A manual replay records its outcome but is no attempt of the connector's: the attempt count and
  * the retry pass's next attempt stay as they were, so clicking Replay never pushes the backoff.
@@ -47,7 +24,7 @@ function keepAutomaticSchedule(record: TransactionRecord, previous: TransactionR
   return { ...rest, attempts: previous.attempts, ...(scheduled ? { nextAttemptAt: scheduled } : {}) };
 }
 
-/** Writes transaction rows (redacted, then cut) and logs one line for each. */
+/** Writes transaction rows (redacted, then fitted to the row budget) and logs one line for each. */
 export class TransactionRecorder {
   constructor(private readonly deps: RecorderDependencies) {}
 
@@ -63,7 +40,8 @@ export class TransactionRecorder {
       durationMs: Date.now() - started,
     });
     const built = options.manual && previous ? keepAutomaticSchedule(attempt, previous) : attempt;
-    const record = cutAfterRedaction(redactDeep(built, this.deps.secrets()));
+    // Redacted first, then cut: a secret is never left half-hidden by the cut.
+    const record = fitToRowBudget(redactDeep(built, this.deps.secrets()));
     await this.deps.transactions.recordTransaction(record, previous ?? null);
     this.deps.log.info(LOG_EVENTS.transaction, {
       transactionId: record.transactionId,

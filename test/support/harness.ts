@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ServiceBusClient, type ServiceBusSender } from '@azure/service-bus';
+import { definition as sweepDeadLetters } from '../../functions/sweepDeadLetters';
 import { definition as syncAppointment } from '../../functions/syncAppointment';
 import { type Connector, connector } from '../../shared/connector';
 import { transactionIdFor } from '../../shared/domain/ids';
@@ -18,6 +19,8 @@ export interface HarnessOptions extends StandInsOptions {
   readonly settings?: Record<string, string>;
   /** Start the queue runner for syncAppointment (default true). */
   readonly runQueue?: boolean;
+  /** Also run sweepDeadLetters on the queue's dead-letter subqueue (default false). */
+  readonly sweepDeadLetters?: boolean;
 }
 
 /**
@@ -75,6 +78,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const client = new ServiceBusClient(serviceBus.connectionString);
   const sender = client.createSender(QUEUE);
   let queue: RunningQueue | undefined;
+  let sweeper: RunningQueue | undefined;
+  const onLog = (level: string, args: unknown[]) =>
+    logs.push(`${level} ${args.map((a) => (a instanceof Error ? a.stack : String(a))).join(' ')}`);
 
   const harness: Harness = {
     standIns,
@@ -127,14 +133,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       else process.env[name] = value;
     },
     async startQueue() {
-      queue ??= await runQueueFunction(syncAppointment, {
-        onLog: (level, args) =>
-          logs.push(`${level} ${args.map((a) => (a instanceof Error ? a.stack : String(a))).join(' ')}`),
-      });
+      queue ??= await runQueueFunction(syncAppointment, { onLog });
+      if (options.sweepDeadLetters) sweeper ??= await runQueueFunction(sweepDeadLetters, { onLog });
     },
     async stopQueue() {
       await queue?.stop();
+      await sweeper?.stop();
       queue = undefined;
+      sweeper = undefined;
     },
     async stop() {
       await harness.stopQueue();

@@ -7,7 +7,7 @@ import type {
   ResourceState,
   ResourceStore,
 } from '../../../shared/domain/ports';
-import { stored } from './entities';
+import { stored, tableKey } from './entities';
 
 /** Appointments as `TableAppointmentStore` keeps them: an equal version counts as newer (redelivery). */
 export class InMemoryAppointmentStore implements AppointmentStore {
@@ -19,6 +19,7 @@ export class InMemoryAppointmentStore implements AppointmentStore {
   }
 
   async saveAppointmentIfNewer(state: AppointmentState): Promise<boolean> {
+    tableKey(state.appointmentId);
     const current = this.rows.get(state.appointmentId);
     if (current && !(state.version >= current.version)) return false;
     this.rows.set(state.appointmentId, stored(state));
@@ -38,6 +39,8 @@ export class InMemoryMappingStore implements MappingStore {
   }
 
   async putMapping(mapping: EventMapping): Promise<void> {
+    tableKey(mapping.appointmentId);
+    tableKey(mapping.resourceId);
     const rows = this.byAppointment.get(mapping.appointmentId) ?? new Map<string, EventMapping>();
     rows.set(mapping.resourceId, stored(mapping));
     this.byAppointment.set(mapping.appointmentId, rows);
@@ -62,6 +65,7 @@ export class InMemoryResourceStore implements ResourceStore {
   }
 
   async saveResourceIfNewer(state: ResourceState): Promise<boolean> {
+    tableKey(state.id);
     const current = this.rows.get(state.id);
     if (current && !(state.changedAt.getTime() >= current.changedAt.getTime())) return false;
     this.rows.set(state.id, stored(state));
