@@ -10,7 +10,7 @@ export function legacySecret(): string {
 
 /** `%2F` → `%2f`: percent-encoding with lowercase hex digits, as some clients write it. */
 function lowercaseHex(encoded: string): string {
-  return encoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
+  return encoded.replace(/%[0-9A-F]{2}/g, (triplet) => triplet.toLowerCase());
 }
 
 /**
