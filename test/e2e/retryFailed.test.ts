@@ -5,27 +5,12 @@ import type { RetryPassReport } from '../../shared/domain/retryPass';
 import { resourceChange, upsert } from '../support/changes';
 import { useE2eSuite } from '../support/e2eSuite';
 import { QUEUE } from '../support/harness';
+import { counted } from '../support/retryReports';
 
 /** Stand-ins per test: a pass reads the whole Pending index, so each test's reports count only its own rows. */
 const suite = useE2eSuite({}, 'test');
 const { mailbox, appointmentId } = suite;
 const HOUR = 3_600_000;
-
-/** A pass's report: the given counts, every other count zero, no probe run. */
-function counted(counts: Partial<RetryPassReport>): RetryPassReport {
-  return {
-    pending: 0,
-    replayed: 0,
-    appointments: 0,
-    agedOut: 0,
-    notDue: 0,
-    heldByProbe: 0,
-    waitingOnResource: 0,
-    lostClaims: 0,
-    probes: {},
-    ...counts,
-  };
-}
 
 /** One retry pass at `offsetMs` from now (the backoff makes a fresh failure due after 5 minutes). */
 function pass(offsetMs = HOUR): Promise<RetryPassReport> {

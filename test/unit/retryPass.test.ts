@@ -1,24 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { replayMessageId, transactionIdFor } from '../../shared/domain/ids';
-import type { RetryPassReport } from '../../shared/domain/retryPass';
 import { resourceChange } from '../support/changes';
 import { appointment, type Core, core, DAY, MINUTE, room, START } from '../support/coreScenario';
 import { entraAnswers, type GraphAnswer, graphAnswers } from '../support/inMemoryPorts';
+import { counted } from '../support/retryReports';
 
 const R1 = room('R1');
 const TX1 = transactionIdFor('A-1-v1');
 
-const idle: RetryPassReport = {
-  pending: 0,
-  replayed: 0,
-  appointments: 0,
-  agedOut: 0,
-  notDue: 0,
-  heldByProbe: 0,
-  waitingOnResource: 0,
-  lostClaims: 0,
-  probes: {},
-};
+const idle = counted();
 
 /** A-1 v1 to R1, failing with `answer` on every call to R1 until healed. */
 async function failing(answer: GraphAnswer): Promise<Core> {
