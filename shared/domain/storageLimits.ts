@@ -1,3 +1,4 @@
+import { MAX_MAILBOX_LENGTH } from './changeMessageFormats';
 /**
  * What Table Storage, Service Bus and Exchange can hold, and the budgets the connector keeps within
  * them: one module, so the validation, the row builder and the docs name the same figures. Sizes of
@@ -56,4 +57,22 @@ export const ROW_BUDGET = {
   rawBody: 8_000,
   /** The appointment id read from an invalid message (unvalidated, so it may be of any length). */
   invalidAppointmentId: 200,
+} as const;
+
+/** The caps the parser enforces; lengths are in UTF-16 code units (JavaScript string length). */
+export const CHANGE_MESSAGE_LIMITS = {
+  /** changeId, appointmentId, resource id. */
+  idLength: 200,
+  /** Outlook's subject limit. */
+  subjectLength: 255,
+  locationLength: 255,
+  nameLength: 255,
+  /** Appointment body (plain text). */
+  /** Service Bus Standard carries 256 KB per message; the stored snapshot keeps within MAX_STORED_SNAPSHOT_CHARS. */
+  bodyLength: 250_000,
+  mailboxLength: MAX_MAILBOX_LENGTH,
+  /** See storageLimits.ts: what a row can hold decides it. */
+  resources: MAX_RESOURCES_PER_APPOINTMENT,
+  /** Longest appointment: five years (5 × 365 + 1 leap day). */
+  durationDays: 1826,
 } as const;

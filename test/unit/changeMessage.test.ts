@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CHANGE_MESSAGE_LIMITS,
-  type ChangeMessage,
-  type ParsedChange,
-  parseChangeMessage,
-} from '../../shared/domain/changeMessage';
+import { type ChangeMessage, type ParsedChange, parseChangeMessage } from '../../shared/domain/changeMessage';
+import { CHANGE_MESSAGE_LIMITS } from '../../shared/domain/storageLimits';
 
 const room = { id: 'R-7', name: 'Room 4', mailbox: 'room4@contoso.com', exchangeEnabled: true };
 
