@@ -1,5 +1,6 @@
 // Key Vault with Azure RBAC authorization, soft delete and purge protection, holding the client secret
-// of the Exchange app registration. The Function App reads it through a Key Vault reference.
+// of the Exchange app registration (or its certificate). The Function App reads it through a Key Vault
+// reference.
 
 @description('Name of the Key Vault (3-24 letters, digits and hyphens).')
 @minLength(3)
@@ -16,7 +17,7 @@ param tags object
 param secretName string
 
 @secure()
-@description('Client secret value of the Exchange app registration.')
+@description('Client secret value of the Exchange app registration; empty: no secret (certificate or managed identity).')
 param secretValue string
 
 @description('Days a deleted vault or secret can be recovered (fixed once the vault exists).')
@@ -47,7 +48,7 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   }
 }
 
-resource secret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+resource secret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(secretValue)) {
   parent: vault
   name: secretName
   properties: {
@@ -57,4 +58,5 @@ resource secret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
 }
 
 output name string = vault.name
-output secretName string = secret.name
+// Empty when the vault holds no client secret.
+output secretName string = empty(secretValue) ? '' : secretName

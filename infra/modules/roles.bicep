@@ -16,7 +16,7 @@ param storageAccountName string
 @description('Name of the Key Vault.')
 param keyVaultName string
 
-@description('Name of the secret the Key Vault reference reads.')
+@description('Name of the secret the Key Vault reference reads; empty: no client secret to read.')
 param keyVaultSecretName string
 
 @description('Name of the Application Insights component.')
@@ -122,7 +122,7 @@ resource storageTableContributor 'Microsoft.Authorization/roleAssignments@2022-0
 }
 
 // The Key Vault reference of EXCHANGE_CLIENT_SECRET: read that one secret, nothing else in the vault.
-resource keyVaultSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+resource keyVaultSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(keyVaultSecretName)) {
   name: guid(secret.id, principalId, roleIds.keyVaultSecretsUser)
   scope: secret
   properties: {

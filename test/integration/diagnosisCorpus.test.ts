@@ -6,7 +6,7 @@ import { GraphCalendarGateway } from '../../shared/adapters/graphCalendarGateway
 import { MailboxLimiter } from '../../shared/adapters/mailboxLimiter';
 import { type Code, isCode } from '../../shared/domain/catalogue';
 import { classifyFailure, type FailureContext } from '../../shared/domain/classifyFailure';
-import type { ExchangeCredentials } from '../../shared/domain/credentials';
+import type { SecretCredentials } from '../../shared/domain/credentials';
 import type { DiagnosedFailure } from '../../shared/domain/failures';
 import { type RecordedAnswer, type Sandbox, startSandbox } from '../../stand-ins/sandbox';
 import { sandboxCredentials } from '../support/sandboxCredentials';
@@ -42,7 +42,7 @@ const EVENT = {
 };
 
 let sandbox: Sandbox;
-let credentials: ExchangeCredentials;
+let credentials: SecretCredentials;
 /** Graph calls share one token provider (its token is cached) and so one connection pool. */
 let graphTokens: EntraTokenProvider;
 
