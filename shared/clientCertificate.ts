@@ -43,13 +43,21 @@ function fromPfx(
   der: Buffer,
   password: string | undefined,
 ): { key: KeyObject; certificates: string[] } | string {
-  let pfx: forge.pkcs12.Pkcs12Pfx;
-  try {
-    pfx = forge.pkcs12.pkcs12FromAsn1(
-      forge.asn1.fromDer(forge.util.createBuffer(der.toString('binary'))),
-      password ?? '',
-    );
-  } catch {
+  let pfx: forge.pkcs12.Pkcs12Pfx | undefined;
+  // Key Vault's PFX has an empty password; other tools write one without any (no MAC).
+  for (const attempt of password ? [password] : ['', undefined]) {
+    try {
+      const asn1 = forge.asn1.fromDer(forge.util.createBuffer(der.toString('binary')));
+      pfx =
+        attempt === undefined
+          ? forge.pkcs12.pkcs12FromAsn1(asn1)
+          : forge.pkcs12.pkcs12FromAsn1(asn1, attempt);
+      break;
+    } catch {
+      pfx = undefined;
+    }
+  }
+  if (!pfx) {
     return password
       ? 'is a PFX that EXCHANGE_CLIENT_CERTIFICATE_PASSWORD does not open, or not a PFX at all'
       : 'is neither PEM nor a PFX without a password (set EXCHANGE_CLIENT_CERTIFICATE_PASSWORD for a protected PFX)';

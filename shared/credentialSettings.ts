@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type CertificateReading, readClientCertificate } from './clientCertificate';
 import type {
@@ -169,11 +170,23 @@ export function readCredentialSource(context: SourceContext): Source | undefined
   }
 }
 
-/** The certificate's private key (as set, it may have come as a PFX), whole and line by line. */
+/** The certificate's private key (as set, it may have come as a PFX) in PKCS#8 and PKCS#1, whole and line by line. */
 export function sourceSecretValues(value: SourceContext['value']): string[] {
   const found = certificateReading(value);
   if (!found || 'problem' in found.reading) return [];
-  const pem = found.reading.certificate.privateKeyPem;
-  const lines = pem.split('\n').filter((line) => line !== '' && !line.startsWith('-----'));
-  return [pem.trim(), lines.join(''), ...lines];
+  const { privateKeyPem } = found.reading.certificate;
+  const known = keyForms.get(privateKeyPem);
+  if (known) return known;
+  const key = createPrivateKey(privateKeyPem);
+  const forms = [privateKeyPem];
+  if (key.asymmetricKeyType === 'rsa') forms.push(key.export({ type: 'pkcs1', format: 'pem' }).toString());
+  const values = forms.flatMap((pem) => {
+    const lines = pem.split('\n').filter((line) => line !== '' && !line.startsWith('-----'));
+    return [pem.trim(), lines.join(''), ...lines];
+  });
+  keyForms.set(privateKeyPem, values);
+  return values;
 }
+
+/** Every log line asks for the values to redact: the key's forms are worked out once. */
+const keyForms = new Map<string, string[]>();

@@ -210,7 +210,8 @@ function toTokenEndpointError(error: unknown, answer: ErrorAnswer | undefined): 
   if (error instanceof TokenEndpointError) return error;
   if (error instanceof ServerError || error instanceof InteractionRequiredAuthError) {
     const aadsts = error.errorNo !== undefined && error.errorNo !== '' ? Number(error.errorNo) : undefined;
-    const firstLine = (error.errorMessage.split(/\r?\n/)[0] ?? '').slice(0, 300);
+    // Long enough for the thumbprint or assertion values Entra quotes (AADSTS700027, 700213).
+    const firstLine = (error.errorMessage.split(/\r?\n/)[0] ?? '').slice(0, 600);
     const httpStatus = (error instanceof ServerError ? error.status : undefined) ?? answer?.status;
     return new TokenEndpointError(firstLine || error.errorCode, {
       ...(aadsts !== undefined && Number.isFinite(aadsts) ? { aadsts } : {}),

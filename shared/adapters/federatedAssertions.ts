@@ -31,11 +31,13 @@ function toManagedIdentityError(error: unknown, clientId: string): ManagedIdenti
   const notAssigned =
     /Unable to load the proper Managed Identity|No MSI found|not assigned|identity not found/i.test(text) ||
     (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429);
-  const firstLine = (text.split(/\r?\n/)[0] ?? '').slice(0, 300);
+  // MSAL wraps the endpoint's message: "Error(s): … - Description: <message> - Correlation ID: …".
+  const described = /Description: (.+?)(?: - Correlation ID| - Trace ID|$)/.exec(text)?.[1];
+  const answer = `${status !== undefined ? `${status}: ` : ''}${(described ?? text.split(/\r?\n/)[0] ?? '').slice(0, 300)}`;
   return new ManagedIdentityError(
     notAssigned
-      ? `the managed identity endpoint has no identity with client ID ${clientId} for this app (${firstLine})`
-      : `the managed identity endpoint did not issue a token (${firstLine})`,
+      ? `the managed identity endpoint has no identity with client ID ${clientId} for this app (${answer})`
+      : `the managed identity endpoint did not issue a token (${answer})`,
     {
       kind: notAssigned ? 'notAssigned' : 'unavailable',
       ...(status !== undefined ? { httpStatus: status } : {}),
