@@ -16,7 +16,7 @@ export interface ManagedIdentityControls {
   assign(identity?: ManagedIdentity): ManagedIdentity;
   /** Removes an identity from the app: its client ID then gets 400 "Unable to load the proper Managed Identity.". */
   unassign(clientId: string): void;
-  /** The endpoint answers 503, or never (`hang`), for the next `times` requests or until cleared. */
+  /** The endpoint answers 503, never (`hang`) or a recorded answer, for the next `times` requests or until cleared. */
   fail(kind: ManagedIdentityFailure, options?: { readonly times?: number }): void;
   clearFailures(): void;
   /** Every token issued so far (to check that none is written anywhere). */

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { sendJson } from './http';
 import type { IssuerKeys } from './issuerKeys';
 import type { Pauses } from './pauses';
+import { type RecordedAnswer, sendRecorded } from './recordedAnswer';
 import { Scenarios } from './scenarios';
 
 export interface ManagedIdentity {
@@ -12,8 +13,8 @@ export interface ManagedIdentity {
   readonly principalId: string;
 }
 
-/** The endpoint failing as a whole: 503 answers, or no answer at all. */
-export type ManagedIdentityFailure = 'unavailable' | 'hang';
+/** The endpoint failing as a whole: 503 answers, no answer at all, or an answer recorded from Azure. */
+export type ManagedIdentityFailure = 'unavailable' | 'hang' | { readonly recorded: RecordedAnswer };
 
 export interface ManagedIdentityState {
   readonly identities: Map<string, ManagedIdentity>;
@@ -65,6 +66,7 @@ async function answer(state: ManagedIdentityState, request: IncomingMessage, res
     });
   const failure = state.failures.take(MANAGED_IDENTITY_FAILURES);
   if (failure === 'hang') await state.pauses.hold();
+  if (typeof failure === 'object') return sendRecorded(response, failure.recorded);
   if (failure === 'unavailable')
     return sendJson(response, 503, {
       statusCode: 503,
