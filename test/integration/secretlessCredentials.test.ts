@@ -6,7 +6,13 @@ import { EntraTokenProvider } from '../../shared/adapters/entraTokenProvider';
 import { classifyFailure } from '../../shared/domain/classifyFailure';
 import { credentialFailure } from '../../shared/domain/credentialFailure';
 import type { DiagnosedFailure } from '../../shared/domain/failures';
-import { type Environment, readExchangeCredentials, secretValues } from '../../shared/settings';
+import { runHealthChecks } from '../../shared/http/healthChecks';
+import {
+  type Environment,
+  readCredentialExpiry,
+  readExchangeCredentials,
+  secretValues,
+} from '../../shared/settings';
 import { type Sandbox, startSandbox } from '../../stand-ins/sandbox';
 import { federatedIdentity, registeredCertificate, tenantSettings } from '../support/secretlessSandbox';
 
@@ -221,5 +227,41 @@ describe('federated managed identity credentials', () => {
     expect(audience('https://login.microsoftonline.com')).toBe('api://AzureADTokenExchange');
     expect(audience('https://login.microsoftonline.us')).toBe('api://AzureADTokenExchangeUSGov');
     expect(audience('https://login.chinacloudapi.cn')).toBe('api://AzureADTokenExchangeChina');
+  });
+});
+
+describe('the health check of a certificate', () => {
+  const report = (pem: string) =>
+    runHealthChecks({
+      readTable: async () => undefined,
+      peekQueue: async () => [],
+      acquireToken: async () => 'token',
+      readCredentials: () =>
+        readExchangeCredentials({
+          ...tenantSettings(sandbox),
+          EXCHANGE_CREDENTIAL_TYPE: 'certificate',
+          EXCHANGE_CLIENT_CERTIFICATE: pem,
+        }),
+      readSecretExpiry: () =>
+        readCredentialExpiry({
+          ...tenantSettings(sandbox),
+          EXCHANGE_CREDENTIAL_TYPE: 'certificate',
+          EXCHANGE_CLIENT_CERTIFICATE: pem,
+        }),
+      now: () => new Date(),
+    });
+
+  it('reads the expiry from the certificate and warns 30 days ahead; an expired one is DSEX007', async () => {
+    const valid = await report(sandbox.entra.newCertificate({ validDays: 200 }).pem);
+    expect(valid.checks.find((c) => c.name === 'secretExpiry')).toMatchObject({ status: 'healthy' });
+    const expiring = await report(sandbox.entra.newCertificate({ validDays: 10 }).pem);
+    const warning = expiring.checks.find((c) => c.name === 'secretExpiry');
+    expect(warning).toMatchObject({ status: 'degraded', daysLeft: 9 });
+    expect(warning?.message).toMatch(/^The client certificate expires in 9 days .*renew it/);
+    const expired = await report(sandbox.entra.newCertificate({ validDays: -1 }).pem);
+    expect(expired.checks.find((c) => c.name === 'secretExpiry')).toMatchObject({
+      status: 'unhealthy',
+      code: 'DSEX007',
+    });
   });
 });
