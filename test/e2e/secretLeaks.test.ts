@@ -71,7 +71,8 @@ describe('the client secret, in any encoding, appears nowhere', () => {
     for (const row of rows) expectNoLeak(`row ${row.transactionId}`, JSON.stringify(row));
   });
 
-  it('not in a log line', () => {
+  it('not in a log line', async () => {
+    await harness.settled();
     for (const row of rows) {
       const lines = harness.logs.filter(
         (line) => line.includes(row.transactionId) && line.includes('"event":"transaction"'),

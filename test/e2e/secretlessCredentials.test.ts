@@ -48,6 +48,8 @@ async function synced(code?: string): Promise<{ change: { changeId: string }; ro
   const row = await suite.harness.waitForTransaction(change.changeId, (r) =>
     code ? r.code === code : r.status === 'Success',
   );
+  // The row is written before its Pending entry: the handler must have finished before a pass runs.
+  await suite.harness.settled();
   return { change, row };
 }
 
