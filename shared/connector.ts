@@ -84,7 +84,16 @@ export function buildConnector(env: Environment = process.env): Connector {
     secretExpiry: () => readSecretExpiry(env),
     secrets,
     processor: (log) =>
-      new ChangeProcessor({ ...stores, tokens, calendars, readCredentials: credentials, secrets, log }),
+      new ChangeProcessor({
+        transactions: stores.transactions,
+        appointments: stores.appointments,
+        resources: stores.cachedResources,
+        tokens,
+        calendars,
+        readCredentials: credentials,
+        secrets,
+        log,
+      }),
     retryPass: (log, clock) =>
       new RetryPass({
         ...clock,

@@ -16,17 +16,25 @@ export interface RecorderDependencies {
 export class TransactionRecorder {
   constructor(private readonly deps: RecorderDependencies) {}
 
-  async record(
+  /** The row for one attempt, redacted, not yet written. */
+  build(
     base: TransactionBase,
     previous: TransactionRecord | undefined,
     result: SyncResult,
     started: number,
-  ): Promise<TransactionRecord> {
+  ): TransactionRecord {
     const built = buildTransactionRecord(base, previous, result, {
       now: this.deps.now(),
       durationMs: Date.now() - started,
     });
-    const record = redactDeep(built, this.deps.secrets());
+    return redactDeep(built, this.deps.secrets());
+  }
+
+  /** Writes a built row (and its index entries) and logs one line for it. */
+  async write(
+    record: TransactionRecord,
+    previous: TransactionRecord | undefined,
+  ): Promise<TransactionRecord> {
     await this.deps.transactions.recordTransaction(record, previous ?? null);
     this.deps.log.info('transaction', {
       transactionId: record.transactionId,
@@ -41,17 +49,25 @@ export class TransactionRecorder {
     return record;
   }
 
+  record(
+    base: TransactionBase,
+    previous: TransactionRecord | undefined,
+    result: SyncResult,
+    started: number,
+  ): Promise<TransactionRecord> {
+    return this.write(this.build(base, previous, result, started), previous);
+  }
+
   /**
    * A sync of the appointment's newest state succeeded (from the queue, the retry pass or a manual
-   * replay): its other open rows need no replay any more and are marked superseded.
+   * replay): its other open rows (`candidates`, from the stored appointment) need no replay any more
+   * and are marked superseded. A candidate resolved meanwhile (no next attempt) is left alone.
    */
-  async resolveOlderRows(appointmentId: string, by: string, except: readonly string[]): Promise<void> {
-    const open = await this.deps.transactions.listPending(appointmentId);
-    const older = open.filter((entry) => entry.transactionId !== by && !except.includes(entry.transactionId));
+  async resolveOlderRows(appointmentId: string, by: string, candidates: readonly string[]): Promise<void> {
     await Promise.all(
-      older.map(async (entry) => {
-        const row = await this.deps.transactions.getTransaction(entry.transactionId);
-        if (!row || row.status === 'Success') return;
+      candidates.map(async (transactionId) => {
+        const row = await this.deps.transactions.getTransaction(transactionId);
+        if (!row || row.status === 'Success' || row.nextAttemptAt === undefined) return;
         await this.deps.transactions.recordTransaction(supersededRecord(row, by, this.deps.now()), row);
         this.deps.log.info('transaction superseded', {
           transactionId: row.transactionId,
