@@ -1,4 +1,6 @@
+import { loadavg } from 'node:os';
 import { coldStart } from './coldStart';
+import { benchAt, printComparison } from './compare';
 import { type Figure, machine, printFigures, writeResults } from './report';
 import { retryPassCost } from './retryPassCost';
 import { handlerCpu, throughput } from './throughput';
@@ -39,6 +41,13 @@ function benchmarks(quick: boolean): Record<string, Benchmark> {
   };
 }
 
+/** The 1, 5 and 15 minute load averages: the machine is shared, so every figure carries it. */
+function load(): string {
+  return loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+}
+
 function option(name: string): string | undefined {
   const index = process.argv.indexOf(name);
   return index < 0 ? undefined : process.argv[index + 1];
@@ -46,10 +55,17 @@ function option(name: string): string | undefined {
 
 /**
  * `npm run bench`: every benchmark against the local stand-ins (in a process of their own); prints
- * a table and writes bench/results.json. `--quick` runs smaller sizes; `--only cpu,hot` runs some.
+ * a table and writes bench/results.json. `--quick` runs smaller sizes; `--only cpu,hot` runs some;
+ * `--compare <ref>` first runs the same benchmarks against the connector of commit `ref`, then
+ * prints both side by side as ratios.
  */
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
+  const ref = option('--compare');
+  const forwarded = process.argv
+    .slice(2)
+    .filter((arg, i, args) => arg !== '--compare' && args[i - 1] !== '--compare');
+  const before = ref ? benchAt(ref, forwarded) : undefined;
   const all = benchmarks(quick);
   const only = option('--only')?.split(',') ?? Object.keys(all);
   const figures: Figure[] = [];
@@ -57,13 +73,20 @@ async function main(): Promise<void> {
     const benchmark = all[name];
     if (!benchmark) throw new Error(`no benchmark named ${name}; known: ${Object.keys(all).join(', ')}`);
     const started = Date.now();
-    process.stderr.write(`running ${name}…\n`);
+    process.stderr.write(`running ${name} (load ${load()})…\n`);
     figures.push(...(await benchmark()));
     process.stderr.write(`  ${name} took ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   }
-  console.log(`\n${machine()}\n`);
+  console.log(`\n${machine()}, load ${load()}\n`);
   printFigures(figures);
-  const file = writeResults(figures, `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim());
+  if (ref && before) printComparison(ref, before, figures);
+  const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
+  const file = writeResults({
+    command,
+    load: load(),
+    figures,
+    ...(ref && before ? { compare: { ref, ...before } } : {}),
+  });
   console.log(`\nwritten to ${file}`);
 }
 
