@@ -108,6 +108,7 @@ export function buildConnector(env: Environment = process.env): Connector {
         windowDays: settings.retryWindowDays,
       }),
     close: async () => {
+      for (const gateway of gateways.values()) gateway.close();
       await replaySender.close();
       await serviceBus.close();
     },
