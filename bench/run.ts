@@ -1,6 +1,7 @@
 import { loadavg } from 'node:os';
 import { coldStart } from './coldStart';
 import { benchAt, printComparison } from './compare';
+import { multiResource } from './multiResource';
 import { type Figure, machine, printFigures, writeResults } from './report';
 import { retryPassCost } from './retryPassCost';
 import { handlerCpu, throughput } from './throughput';
@@ -35,6 +36,7 @@ function benchmarks(quick: boolean): Record<string, Benchmark> {
         concurrency: 256,
         label: '200 mailboxes',
       }),
+    multi: () => multiResource(size(20, 5)),
     retry: () => retryPassCost(size(100_000, 5_000), 1_000),
     cpu: () => handlerCpu(size(400, 100)),
     cold: () => coldStart(size(7, 3)),
