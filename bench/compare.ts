@@ -33,7 +33,9 @@ export function benchAt(ref: string, args: readonly string[]): Results {
       [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
       tree,
     );
-    run(process.execPath, ['--import', 'tsx', join('bench', 'run.ts'), ...args], tree);
+    // The tree's own sandbox CA, trusted by the run it starts (as `npm run bench` does).
+    const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+    run(process.execPath, [tsx, join('scripts', 'withSandboxCa.ts'), join('bench', 'run.ts'), ...args], tree);
     const file = join(tree, 'bench', 'results.json');
     if (!existsSync(file)) throw new Error(`the run at ${ref} wrote no results`);
     return JSON.parse(readFileSync(file, 'utf8')) as Results;
