@@ -45,7 +45,7 @@ export function benchAt(ref: string, args: readonly string[]): Results {
 }
 
 function key(figure: Figure): string {
-  return `${figure.benchmark} · ${figure.figure.replace(/\(.*\)/, '').trim()}`;
+  return `${figure.benchmark} · ${figure.figure.replace(/\s*\(.*\)/, '').trim()}`;
 }
 
 /** Figures of both runs side by side, with the ratio this / ref (below 1 is less: faster, fewer). */
