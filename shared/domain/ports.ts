@@ -90,8 +90,8 @@ export interface TransactionStore {
    * read before this attempt: when it is known absent (`null`), there are no index entries to remove.
    */
   recordTransaction(record: TransactionRecord, previous?: TransactionRecord | null): Promise<void>;
-  /** The Pending index: every replayable row. */
-  listPending(): Promise<PendingReplay[]>;
+  /** The Pending index: every replayable row, or only those of one appointment. */
+  listPending(appointmentId?: string): Promise<PendingReplay[]>;
   /**
    * Moves a pending entry's next attempt (and its attempt count, one more by default) under its ETag;
    * false when another pass got there first.

@@ -251,6 +251,26 @@ describe('pending replays', () => {
     expect(pending[0]?.nextAttemptAt).toBeInstanceOf(Date);
   }, 60_000); // seeding makes ~2,300 requests: seconds on an idle machine, more on a busy one
 
+  it("lists one appointment's pending entries as a range, never a neighbour's", async () => {
+    const { stores } = isolatedStores();
+    const ids = ['A-1', 'A-1|x', 'A-10', 'A-1 ', "O'Brien/1", 'A-'];
+    for (const [i, appointmentId] of ids.entries()) {
+      await stores.transactions.recordTransaction(failedRecord({ transactionId: `tx-${i}`, appointmentId }));
+    }
+    await stores.transactions.recordTransaction(
+      failedRecord({ transactionId: 'tx-9', appointmentId: 'A-1' }),
+    );
+    const before = stores.operationCount();
+    const ofA1 = await stores.transactions.listPending('A-1');
+    expect(stores.operationCount() - before).toBe(1);
+    expect(ofA1.map((e) => e.transactionId).sort()).toEqual(['tx-0', 'tx-9']);
+    expect((await stores.transactions.listPending("O'Brien/1")).map((e) => e.transactionId)).toEqual([
+      'tx-4',
+    ]);
+    expect(await stores.transactions.listPending('B-1')).toEqual([]);
+    expect(await stores.transactions.listPending()).toHaveLength(7);
+  });
+
   it('claims an entry once per ETag, and not once it is gone', async () => {
     const { stores } = isolatedStores();
     const record = failedRecord({ transactionId: NASTY_ID });

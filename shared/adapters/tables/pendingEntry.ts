@@ -17,9 +17,14 @@ import { codeOf } from './transactionRow';
 /** The single partition of the retry index: the retry pass reads it and nothing else. */
 export const PENDING_PARTITION = 'pending';
 
-/** RK = appointment, then transaction (`|` never occurs inside an encoded key). */
+/** RK = appointment, then transaction: one appointment's open rows are one range of the partition. */
 export function pendingRowKey(appointmentId: string, transactionId: string): string {
-  return `${encodeKey(appointmentId)}|${encodeKey(transactionId)}`;
+  return `${appointmentPrefix(appointmentId)}${encodeKey(transactionId)}`;
+}
+
+/** Every row key of the appointment starts with this; `|` never occurs inside an encoded key. */
+export function appointmentPrefix(appointmentId: string): string {
+  return `${encodeKey(appointmentId)}|`;
 }
 
 /** The retry index entry of a record that has a next attempt: PK = `pending`, RK = transaction id. */

@@ -3,7 +3,13 @@ import type { PendingReplay, TransactionStore } from '../../domain/ports';
 import type { TransactionRecord } from '../../domain/transaction';
 import { failureEntry, failureKeys } from './failureEntry';
 import { encodeKey } from './keys';
-import { PENDING_PARTITION, pendingEntry, pendingReplay, pendingRowKey } from './pendingEntry';
+import {
+  appointmentPrefix,
+  PENDING_PARTITION,
+  pendingEntry,
+  pendingReplay,
+  pendingRowKey,
+} from './pendingEntry';
 import { statusOf, unlessMissing } from './restErrors';
 import type { TableAccess, TableName } from './tableClients';
 import { transactionRecord, transactionRow } from './transactionRow';
@@ -47,10 +53,13 @@ export class TableTransactionStore implements TransactionStore {
     await Promise.all([failureWrite, pendingWrite]);
   }
 
-  async listPending(): Promise<PendingReplay[]> {
-    const entities = await this.tables.all('Pending', {
-      filter: odata`PartitionKey eq ${PENDING_PARTITION}`,
-    });
+  async listPending(appointmentId?: string): Promise<PendingReplay[]> {
+    const prefix = appointmentId === undefined ? undefined : appointmentPrefix(appointmentId);
+    // `}` sorts right after `|`: the range holds exactly the keys that start with the prefix.
+    const filter = prefix
+      ? odata`PartitionKey eq ${PENDING_PARTITION} and RowKey gt ${prefix} and RowKey lt ${`${prefix.slice(0, -1)}}`}`
+      : odata`PartitionKey eq ${PENDING_PARTITION}`;
+    const entities = await this.tables.all('Pending', { filter });
     return entities.map(pendingReplay);
   }
 

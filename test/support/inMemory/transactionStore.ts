@@ -82,8 +82,9 @@ export class InMemoryTransactionStore implements TransactionStore {
     else if (!neverRecorded) this.pending.delete(record.transactionId);
   }
 
-  async listPending(): Promise<PendingReplay[]> {
+  async listPending(appointmentId?: string): Promise<PendingReplay[]> {
     return [...this.pending.values()]
+      .filter((entry) => appointmentId === undefined || entry.appointmentId === appointmentId)
       .sort((a, b) => (a.transactionId < b.transactionId ? -1 : 1))
       .map((entry) => stored(entry));
   }
