@@ -4,6 +4,7 @@ import { benchAt, printComparison } from './compare';
 import { multiResource } from './multiResource';
 import { type Figure, machine, printFigures, writeResults } from './report';
 import { retryPassCost } from './retryPassCost';
+import { standInSpeeds } from './standInSpeeds';
 import { handlerCpu, throughput } from './throughput';
 
 type Benchmark = () => Promise<Figure[]> | Figure[];
@@ -40,6 +41,7 @@ function benchmarks(quick: boolean): Record<string, Benchmark> {
     retry: () => retryPassCost(size(100_000, 5_000), 1_000),
     cpu: () => handlerCpu(size(400, 100)),
     cold: () => coldStart(size(7, 3)),
+    speeds: () => standInSpeeds(size(7, 3)),
   };
 }
 

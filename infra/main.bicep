@@ -4,6 +4,8 @@
 // literal appears here: the one secret arrives as a @secure() parameter and lives in Key Vault.
 targetScope = 'resourceGroup'
 
+import { appSettingType, tagsType } from 'modules/types.bicep'
+
 // ---------------------------------------------------------------------------------------------
 // Parameters
 // ---------------------------------------------------------------------------------------------
@@ -29,11 +31,13 @@ param exchangeClientId string
 @description('Client secret value of the Exchange app registration. Stored in Key Vault; the app setting EXCHANGE_CLIENT_SECRET is a Key Vault reference to it.')
 param exchangeClientSecret string
 
-@description('EXCHANGE_CLIENT_SECRET_EXPIRES_ON: expiry date of the client secret (ISO 8601, e.g. 2027-05-31); the health check warns from 30 days before. Empty: no warning.')
-param exchangeClientSecretExpiresOn string = ''
+// Named for the credential, not the secret: the value is a date, and the linter rightly treats
+// parameters named *secret* as secrets.
+@description('EXCHANGE_CLIENT_SECRET_EXPIRES_ON: expiry date of the client secret (ISO 8601, e.g. 2027-05-31); the health check warns from 30 days before and an alert fires from 14 days before. Empty: neither.')
+param exchangeCredentialExpiresOn string = ''
 
-@description('EXCHANGE_AUTHORITY_HOST: Microsoft Entra ID authority host (national clouds differ).')
-param exchangeAuthorityHost string = 'https://login.microsoftonline.com'
+@description('EXCHANGE_AUTHORITY_HOST: Microsoft Entra ID authority host; the default is the sign-in endpoint of the cloud the template is deployed to.')
+param exchangeAuthorityHost string = environment().authentication.loginEndpoint
 
 @description('GRAPH_ENDPOINT: Microsoft Graph endpoint (national clouds differ).')
 param graphEndpoint string = 'https://graph.microsoft.com'
@@ -87,16 +91,31 @@ param keyVaultSoftDeleteRetentionInDays int = 90
 @description('Days the Log Analytics workspace keeps logs.')
 param logRetentionInDays int = 30
 
+@description('E-mail address of the on-call engineer the alerts notify (ALERT_EMAIL_ADDRESS). Empty: the alerts fire and show in the portal but notify no one.')
+param alertEmailAddress string = ''
+
+// The vault holds one secret, which can always be issued again in Entra ID, and soft delete keeps a
+// deleted vault recoverable for keyVaultSoftDeleteRetentionInDays. Purge protection on top means no
+// one can purge it early, so `azd down` then `azd up` with the same environment name fails until
+// the retention ends (or until keyVaultNameSalt changes). Once on, it cannot be turned off.
+@description('Turn on Key Vault purge protection (KEY_VAULT_PURGE_PROTECTION); your policy may require it.')
+param keyVaultPurgeProtection bool = false
+
+@maxLength(24)
+@description('Any text that gives the Key Vault a new name (KEY_VAULT_NAME_SALT), for when a soft-deleted vault still holds the old one. Empty: the name derived from the environment.')
+param keyVaultNameSalt string = ''
+
 // ---------------------------------------------------------------------------------------------
 // Names
 // ---------------------------------------------------------------------------------------------
 
 var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName, location))
-var tags = {
+var tags tagsType = {
   'azd-env-name': environmentName
 }
 // Key Vault secret names allow letters, digits and hyphens only, hence not EXCHANGE_CLIENT_SECRET.
 var clientSecretName = 'exchange-client-secret'
+var keyVaultName = empty(keyVaultNameSalt) ? 'kv-${resourceToken}' : 'kv-${uniqueString(resourceToken, keyVaultNameSalt)}'
 // The connector's tables (named in shared/adapters/tables/); the code creates a missing one too.
 var connectorTables = [
   'Transactions'
@@ -155,12 +174,13 @@ module serviceBus 'modules/serviceBus.bicep' = {
 module keyVault 'modules/keyVault.bicep' = {
   name: 'keyVault'
   params: {
-    name: 'kv-${resourceToken}'
+    name: keyVaultName
     location: location
     tags: tags
     secretName: clientSecretName
     secretValue: exchangeClientSecret
     softDeleteRetentionInDays: keyVaultSoftDeleteRetentionInDays
+    purgeProtection: keyVaultPurgeProtection
   }
 }
 
@@ -179,11 +199,16 @@ module roles 'modules/roles.bicep' = {
 
 // Every setting of shared/settings.ts (SETTINGS), plus what the Functions host itself reads.
 // Connections are identity-based: <Prefix>__<endpoint>, __credential and __clientId.
-var appSettings = [
-  // Functions host storage, through the managed identity (no AccountKey).
+var appSettings appSettingType[] = [
+  // Functions host storage, through the managed identity (no AccountKey). Service URIs rather than
+  // __accountName, which assumes the public cloud's endpoint suffix.
   {
-    name: 'AzureWebJobsStorage__accountName'
-    value: storage.outputs.name
+    name: 'AzureWebJobsStorage__blobServiceUri'
+    value: storage.outputs.blobEndpoint
+  }
+  {
+    name: 'AzureWebJobsStorage__queueServiceUri'
+    value: storage.outputs.queueEndpoint
   }
   {
     name: 'AzureWebJobsStorage__credential'
@@ -217,7 +242,7 @@ var appSettings = [
   }
   {
     name: 'EXCHANGE_CLIENT_SECRET_EXPIRES_ON'
-    value: exchangeClientSecretExpiresOn
+    value: exchangeCredentialExpiresOn
   }
   {
     name: 'EXCHANGE_AUTHORITY_HOST'
@@ -291,6 +316,29 @@ module functionApp 'modules/functionApp.bicep' = {
   dependsOn: [
     roles
   ]
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  params: {
+    location: location
+    tags: tags
+    namePrefix: 'exchange-connector-${environmentName}'
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    serviceBusNamespaceName: serviceBus.outputs.name
+    queueName: serviceBus.outputs.queueName
+    alertEmailAddress: alertEmailAddress
+  }
+}
+
+module workbook 'modules/workbook.bicep' = {
+  name: 'workbook'
+  params: {
+    location: location
+    tags: tags
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    displayName: 'Exchange connector (${environmentName})'
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import { ServiceBusReplaySender, serviceBusClient } from './adapters/serviceBusR
 import { createTableStores, type TableStores } from './adapters/tables';
 import { ChangeProcessor } from './domain/changeProcessor';
 import { describeProblems, type ExchangeCredentials, type SettingsResult } from './domain/credentials';
+import { DeadLetterSweeper } from './domain/deadLetterSweeper';
 import type { OperationalLog } from './domain/ports';
 import { redactDeep } from './domain/redaction';
 import { RetryPass } from './domain/retryPass';
@@ -31,6 +32,8 @@ export interface Connector {
   secretExpiry(): SettingsResult<Date | undefined>;
   /** A processor that logs to the given sink (one per invocation). */
   processor(log: OperationalLog): ChangeProcessor;
+  /** A sweeper of the queue's dead-letter subqueue that logs to the given sink (one per invocation). */
+  deadLetterSweeper(log: OperationalLog): DeadLetterSweeper;
   /** A retry pass (also the Errors page's manual replay) that logs to the given sink. */
   retryPass(log: OperationalLog, clock?: { now: () => Date }): RetryPass;
   /** The secret values that must never appear in a row, a log line or a response. */
@@ -94,6 +97,14 @@ export function buildConnector(env: Environment = process.env): Connector {
         secrets,
         log,
       }),
+    deadLetterSweeper: (log) =>
+      new DeadLetterSweeper({
+        transactions: stores.transactions,
+        appointments: stores.appointments,
+        resources: stores.resources,
+        secrets,
+        log,
+      }),
     retryPass: (log, clock) =>
       new RetryPass({
         ...clock,
@@ -106,6 +117,7 @@ export function buildConnector(env: Environment = process.env): Connector {
         sender: replaySender,
         log,
         windowDays: settings.retryWindowDays,
+        credentialExpiry: () => readSecretExpiry(env),
       }),
     close: async () => {
       for (const gateway of gateways.values()) gateway.close();

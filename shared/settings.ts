@@ -100,6 +100,14 @@ export function isValidTenantId(value: string): boolean {
   return GUID.test(value) || DOMAIN.test(value);
 }
 
+/**
+ * A malformed value is never echoed: it may be a secret pasted into the wrong setting. Its length
+ * is enough to tell an empty, truncated or doubled value apart.
+ */
+function notShown(value: string): string {
+  return `the value set (${value.length} characters) is not shown, as it may be a secret pasted into the wrong setting`;
+}
+
 function definition(name: string): SettingDefinition {
   const found = SETTINGS.find((s) => s.name === name);
   if (!found) throw new Error(`Unknown setting ${name}`);
@@ -131,7 +139,7 @@ function httpsUrl(env: Environment, name: string, problems: SettingProblem[]): s
     problems.push({
       setting: name,
       kind: 'malformed',
-      message: `${name} must be an https URL such as ${definition(name).defaultValue}, not "${value}"`,
+      message: `${name} must be an https URL such as ${definition(name).defaultValue}; ${notShown(value)}`,
     });
   }
   return value.replace(/\/+$/, '');
@@ -154,14 +162,14 @@ export function readExchangeCredentials(env: Environment = process.env): Setting
     problems.push({
       setting: 'EXCHANGE_TENANT_ID',
       kind: 'malformed',
-      message: `EXCHANGE_TENANT_ID "${tenantId}" is neither a Directory (tenant) ID (a GUID) nor a domain name`,
+      message: `EXCHANGE_TENANT_ID is neither a Directory (tenant) ID (a GUID) nor a domain name; ${notShown(tenantId)}`,
     });
   }
   if (clientId && !GUID.test(clientId)) {
     problems.push({
       setting: 'EXCHANGE_CLIENT_ID',
       kind: 'malformed',
-      message: `EXCHANGE_CLIENT_ID "${clientId}" is not an Application (client) ID (a GUID)`,
+      message: `EXCHANGE_CLIENT_ID is not an Application (client) ID (a GUID); ${notShown(clientId)}`,
     });
   }
   const authorityHost = httpsUrl(env, 'EXCHANGE_AUTHORITY_HOST', problems);
@@ -194,7 +202,7 @@ export function readSecretExpiry(env: Environment = process.env): SettingsResult
         {
           setting: 'EXCHANGE_CLIENT_SECRET_EXPIRES_ON',
           kind: 'malformed',
-          message: `EXCHANGE_CLIENT_SECRET_EXPIRES_ON "${expiry}" is not a date (use ISO 8601, e.g. 2027-05-31)`,
+          message: `EXCHANGE_CLIENT_SECRET_EXPIRES_ON is not a date (use ISO 8601, e.g. 2027-05-31); ${notShown(expiry)}`,
         },
       ],
     };
@@ -237,7 +245,7 @@ export function readInfrastructureSettings(
     problems.push({
       setting: 'RETRY_WINDOW_DAYS',
       kind: 'malformed',
-      message: `RETRY_WINDOW_DAYS must be a whole number of days from 1 to 365, not "${windowText}"`,
+      message: `RETRY_WINDOW_DAYS must be a whole number of days from 1 to 365; ${notShown(windowText)}`,
     });
   }
   const retrySchedule = valueOrDefault(env, 'RETRY_SCHEDULE');
@@ -245,7 +253,7 @@ export function readInfrastructureSettings(
     problems.push({
       setting: 'RETRY_SCHEDULE',
       kind: 'malformed',
-      message: `RETRY_SCHEDULE must be an NCRONTAB expression of six fields, not "${retrySchedule}"`,
+      message: `RETRY_SCHEDULE must be an NCRONTAB expression of six fields; ${notShown(retrySchedule)}`,
     });
   }
   const timeout = (name: string): number => {
@@ -255,7 +263,7 @@ export function readInfrastructureSettings(
       problems.push({
         setting: name,
         kind: 'malformed',
-        message: `${name} must be a whole number of milliseconds from 100 to 300000, not "${text}"`,
+        message: `${name} must be a whole number of milliseconds from 100 to 300000; ${notShown(text)}`,
       });
     }
     return value;

@@ -1,6 +1,8 @@
-// Function App on the Flex Consumption plan (Linux, Node 20), running as the user-assigned identity.
+// Function App on the Flex Consumption plan (Linux, Node 22), running as the user-assigned identity.
 // Flex Consumption takes the runtime and the deployment package from functionAppConfig, so
 // FUNCTIONS_WORKER_RUNTIME, FUNCTIONS_EXTENSION_VERSION and WEBSITE_RUN_FROM_PACKAGE are not set.
+
+import { appSettingType, tagsType } from 'types.bicep'
 
 @description('Name of the Flex Consumption plan.')
 param planName string
@@ -12,7 +14,7 @@ param appName string
 param location string
 
 @description('Tags for the plan and the app; the app also gets azd-service-name.')
-param tags object
+param tags tagsType
 
 @description('Resource id of the user-assigned managed identity the app runs as.')
 param identityId string
@@ -21,7 +23,7 @@ param identityId string
 param deploymentContainerUrl string
 
 @description('App settings, as { name, value } pairs.')
-param appSettings array
+param appSettings appSettingType[]
 
 @description('Memory of each instance, in MB.')
 @allowed([
@@ -89,7 +91,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       }
       runtime: {
         name: 'node'
-        version: '20'
+        version: '22'
       }
     }
   }

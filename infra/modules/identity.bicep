@@ -1,6 +1,8 @@
 // The one identity the Function App runs as: the host's storage, the Service Bus trigger and sender,
 // the connector's tables, the Key Vault reference, telemetry and the deployment package.
 
+import { tagsType } from 'types.bicep'
+
 @description('Name of the user-assigned managed identity.')
 param name string
 
@@ -8,7 +10,7 @@ param name string
 param location string
 
 @description('Tags for the identity.')
-param tags object
+param tags tagsType
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: name

@@ -1,5 +1,7 @@
-// Key Vault with Azure RBAC authorization, soft delete and purge protection, holding the client secret
+// Key Vault with Azure RBAC authorization, soft delete and optional purge protection, holding the client secret
 // of the Exchange app registration. The Function App reads it through a Key Vault reference.
+
+import { tagsType } from 'types.bicep'
 
 @description('Name of the Key Vault (3-24 letters, digits and hyphens).')
 @minLength(3)
@@ -10,7 +12,7 @@ param name string
 param location string
 
 @description('Tags for the vault.')
-param tags object
+param tags tagsType
 
 @description('Name of the secret (Key Vault names allow letters, digits and hyphens only).')
 param secretName string
@@ -23,6 +25,9 @@ param secretValue string
 @minValue(7)
 @maxValue(90)
 param softDeleteRetentionInDays int
+
+@description('Purge protection: no one can purge the deleted vault before its retention ends. Cannot be turned off once on.')
+param purgeProtection bool
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
@@ -37,8 +42,8 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     enableRbacAuthorization: true
     enableSoftDelete: true
     softDeleteRetentionInDays: softDeleteRetentionInDays
-    // Purge protection cannot be turned off again; a deleted vault stays until its retention ends.
-    enablePurgeProtection: true
+    // Key Vault accepts true or no value here, never false.
+    enablePurgeProtection: purgeProtection ? true : null
     publicNetworkAccess: 'Enabled'
     networkAcls: {
       defaultAction: 'Allow'

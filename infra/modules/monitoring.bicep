@@ -2,6 +2,8 @@
 // off: the app sends telemetry with its managed identity (APPLICATIONINSIGHTS_AUTHENTICATION_STRING)
 // and holds Monitoring Metrics Publisher on the component (see roles.bicep).
 
+import { tagsType } from 'types.bicep'
+
 @description('Name of the Log Analytics workspace.')
 param logAnalyticsName string
 
@@ -12,7 +14,7 @@ param applicationInsightsName string
 param location string
 
 @description('Tags for both resources.')
-param tags object
+param tags tagsType
 
 @description('Days the workspace keeps logs.')
 @minValue(30)

@@ -1,6 +1,8 @@
 // Service Bus namespace (Standard: duplicate detection needs it) with local (SAS) authentication off,
 // and the queue the back office writes change messages to.
 
+import { tagsType } from 'types.bicep'
+
 @description('Name of the Service Bus namespace.')
 param name string
 
@@ -8,7 +10,7 @@ param name string
 param location string
 
 @description('Tags for the namespace.')
-param tags object
+param tags tagsType
 
 @description('Queue of change messages (APPOINTMENT_QUEUE).')
 param queueName string

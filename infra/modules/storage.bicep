@@ -2,6 +2,8 @@
 // the Flex Consumption deployment package container, and the connector's tables. Shared keys are
 // disabled: every client, the host included, signs in with the managed identity.
 
+import { tagsType } from 'types.bicep'
+
 @description('Name of the storage account (3-24 lowercase letters and digits).')
 @minLength(3)
 @maxLength(24)
@@ -11,13 +13,13 @@ param name string
 param location string
 
 @description('Tags for the storage account.')
-param tags object
+param tags tagsType
 
 @description('Blob container that holds the Flex Consumption deployment package.')
 param deploymentContainerName string
 
 @description('Tables of the connector, created here so an administrator sees them before the first change; the code also creates a missing table on first use.')
-param tableNames array
+param tableNames string[]
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
@@ -69,5 +71,6 @@ resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-
 
 output name string = storage.name
 output blobEndpoint string = storage.properties.primaryEndpoints.blob
+output queueEndpoint string = storage.properties.primaryEndpoints.queue
 output tableEndpoint string = storage.properties.primaryEndpoints.table
 output deploymentContainerUrl string = '${storage.properties.primaryEndpoints.blob}${deploymentContainer.name}'

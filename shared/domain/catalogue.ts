@@ -33,6 +33,8 @@ export type Code =
   | 'DSEX040'
   | 'DSEX041'
   | 'DSEX050'
+  | 'DSEX051'
+  | 'DSEX052'
   | 'DSUNK001';
 
 /** Which probe of the retry pass decides that a fix-config failure can be replayed. */
@@ -353,6 +355,36 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     steps: [
       'Open the row on the Errors page to see the field and the raw body.',
       'Correct the appointment or resource in the back office; its next change is synced as usual. Replaying this message would fail the same way.',
+    ],
+  },
+  {
+    code: 'DSEX051',
+    title: 'Replay request not from the connector',
+    status: 'InvalidChangeMessage',
+    retry: 'n/a',
+    replayTrigger: 'never',
+    severity: 95,
+    meaning:
+      'A message on the change queue asked for transactions to be replayed, but it is not a replay the connector sent: the transactions it lists do not all carry its message id as their replay claim (the retry pass and the Replay button record one on each row before sending), they belong to another appointment, or it lists more than 50. Nothing was changed on the listed rows. A replay the connector sent is refused this way only when it was delivered again after its outcome was recorded.',
+    steps: [
+      'Open the row on the Errors page: the message names the listed transactions and the raw body shows who the message claims to be.',
+      'Find out what sent it: only the connector may put replay messages on the queue. Review who holds Send rights on the queue (Service Bus Data Sender role assignments, shared access policies).',
+      'To replay a failed transaction, use its Replay button on the Errors page or POST /api/transactions/{transactionId}/replay.',
+    ],
+  },
+  {
+    code: 'DSEX052',
+    title: 'Dead-lettered before it was recorded',
+    status: 'Failed',
+    retry: 'retried',
+    replayTrigger: 'backoff',
+    severity: 75,
+    meaning:
+      "The message reached the connector, but its outcome could not be recorded on any delivery (e.g. Table Storage was unreachable every time), so Service Bus moved it to the dead-letter subqueue. The dead-letter sweeper recorded it afterwards; the message gives the dead-letter reason and description. For an appointment change the sweeper saved the appointment's state, and the retry pass replays it; for a resource change it saved the resource state.",
+    steps: [
+      'No action is needed for an appointment change: the retry pass replays the appointment with its newest state on its next pass.',
+      'Find out why every delivery failed: the dead-letter reason is in the message; check /api/health (Table Storage) and the operational log of the time for the errors of syncAppointment.',
+      'For a resource change, check that the resource is shown with its current state; if not, save the resource again in the back office.',
     ],
   },
   {

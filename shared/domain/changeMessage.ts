@@ -3,20 +3,12 @@
  * Pure domain code: no I/O, no SDK. Every rejection names one field path and says what is wrong
  * with it in one sentence, quoting at most 80 characters of the bad value, free of control characters.
  */
-import {
-  checkDateTime,
-  codePointName,
-  describe,
-  firstControlChar,
-  firstInvalidTextChar,
-  isMailbox,
-  isTimeZone,
-  MAX_MAILBOX_LENGTH,
-  quote,
-} from './changeMessageFormats';
+
+import { dateTime, type Fields, identifier, Rejection, reject } from './changeMessageFields';
+import { describe } from './changeMessageFormats';
 import { isFields, readField } from './fields';
 import { decodeBody } from './messageBody';
-import { DAY_MS } from './time';
+import { parseResource, parseSnapshot } from './snapshotParser';
 
 export interface ResourceAssignment {
   readonly id: string;
@@ -62,130 +54,10 @@ export type ParsedChange =
   | { readonly ok: true; readonly change: ChangeMessage }
   | { readonly ok: false; readonly field: string; readonly reason: string };
 
-/** The caps the parser enforces; lengths are in UTF-16 code units (JavaScript string length). */
-export const CHANGE_MESSAGE_LIMITS = {
-  /** changeId, appointmentId, resource id. */
-  idLength: 200,
-  /** Outlook's subject limit. */
-  subjectLength: 255,
-  locationLength: 255,
-  nameLength: 255,
-  /** Appointment body (plain text). */
-  bodyLength: 1_000_000,
-  mailboxLength: MAX_MAILBOX_LENGTH,
-  resources: 500,
-  /** Longest appointment: five years (5 × 365 + 1 leap day). */
-  durationDays: 1826,
-} as const;
-
 /** Derived id of a resource change that carries no `changeId`: deterministic, so redelivery is idempotent. */
 export function resourceChangeId(resourceId: string, changedAt: string): string {
   return `resource:${resourceId}:${changedAt}`;
 }
-
-// ---------------------------------------------------------------------------------------------
-
-/** Thrown inside the parser only; never escapes {@link parseChangeMessage}. */
-class Rejection {
-  constructor(
-    readonly field: string,
-    readonly reason: string,
-  ) {}
-}
-
-function reject(field: string, reason: string): never {
-  throw new Rejection(field, reason);
-}
-
-type Fields = object;
-
-function path(prefix: string, key: string): string {
-  return prefix === '' ? key : `${prefix}.${key}`;
-}
-
-function objectAt(value: unknown, field: string): Fields {
-  if (value === undefined) reject(field, `${field} is required`);
-  if (!isFields(value)) reject(field, `${field} must be an object, got ${describe(value)}`);
-  return value;
-}
-
-function stringAt(value: unknown, field: string): string {
-  if (value === undefined) reject(field, `${field} is required`);
-  if (typeof value !== 'string') reject(field, `${field} must be a string, got ${describe(value)}`);
-  return value;
-}
-
-/** Non-empty, not blank, at most 200 characters, no control characters. */
-function identifier(o: Fields, prefix: string, key: string): string {
-  const field = path(prefix, key);
-  const value = stringAt(readField(o, key), field);
-  if (value.trim() === '') reject(field, `${field} must not be empty`);
-  if (value.length > CHANGE_MESSAGE_LIMITS.idLength) {
-    reject(
-      field,
-      `${field} is longer than ${CHANGE_MESSAGE_LIMITS.idLength} characters (${value.length}): ${quote(value)}`,
-    );
-  }
-  const bad = firstControlChar(value);
-  if (bad >= 0) {
-    reject(
-      field,
-      `${field} contains the control character ${codePointName(value.charAt(bad))} at position ${bad}`,
-    );
-  }
-  return value;
-}
-
-/** Free text: at most `max` characters, nothing Exchange cannot store. `null` counts as absent. */
-function text(o: Fields, prefix: string, key: string, max: number, fallback?: string): string {
-  const field = path(prefix, key);
-  const raw = readField(o, key);
-  const value =
-    fallback !== undefined && (raw === undefined || raw === null) ? fallback : stringAt(raw, field);
-  if (value.length > max) reject(field, `${field} is longer than ${max} characters (${value.length})`);
-  const bad = firstInvalidTextChar(value);
-  if (bad >= 0) {
-    reject(
-      field,
-      `${field} contains the control character ${codePointName(value.charAt(bad))} at position ${bad}`,
-    );
-  }
-  return value;
-}
-
-function booleanAt(o: Fields, prefix: string, key: string, fallback?: boolean): boolean {
-  const field = path(prefix, key);
-  const raw = readField(o, key);
-  if (fallback !== undefined && (raw === undefined || raw === null)) return fallback;
-  if (raw === undefined) reject(field, `${field} is required`);
-  if (typeof raw !== 'boolean') reject(field, `${field} must be true or false, got ${describe(raw)}`);
-  return raw;
-}
-
-interface DateTimeValue {
-  readonly value: string;
-  readonly epochMs: number;
-  readonly midnight: boolean;
-}
-
-function dateTime(value: unknown, field: string): DateTimeValue {
-  const text = stringAt(value, field);
-  const check = checkDateTime(text);
-  if (check.ok) return { value: text, epochMs: check.epochMs, midnight: check.midnight };
-  switch (check.problem) {
-    case 'calendar':
-      return reject(field, `${field} ${quote(text)} is not a real date and time`);
-    case 'offset':
-      return reject(field, `${field} ${quote(text)} has an offset beyond ±14:00`);
-    default:
-      return reject(
-        field,
-        `${field} ${quote(text)} is not an ISO 8601 date-time with offset (e.g. 2026-12-01T10:00:00+01:00)`,
-      );
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
 
 function kindOf(o: Fields): 'appointment' | 'resource' {
   const kind = readField(o, 'kind');
@@ -205,97 +77,6 @@ function kindOf(o: Fields): 'appointment' | 'resource' {
     'kind',
     'kind is missing and cannot be inferred: the body has neither resource nor appointmentId',
   );
-}
-
-function parseResource(value: unknown, prefix: string): ResourceAssignment {
-  const o = objectAt(value, prefix);
-  const id = identifier(o, prefix, 'id');
-  // A missing, null or blank name defaults to the resource id.
-  const rawName = readField(o, 'name');
-  const name =
-    typeof rawName === 'string' && rawName.trim() === ''
-      ? id
-      : text(o, prefix, 'name', CHANGE_MESSAGE_LIMITS.nameLength, id);
-  const mailboxField = path(prefix, 'mailbox');
-  const mailbox = stringAt(readField(o, 'mailbox'), mailboxField);
-  if (mailbox.length > CHANGE_MESSAGE_LIMITS.mailboxLength) {
-    reject(
-      mailboxField,
-      `${mailboxField} is longer than ${CHANGE_MESSAGE_LIMITS.mailboxLength} characters (${mailbox.length})`,
-    );
-  }
-  if (!isMailbox(mailbox)) {
-    reject(mailboxField, `${mailboxField} ${quote(mailbox)} is not an email address or UPN`);
-  }
-  const exchangeEnabled = booleanAt(o, prefix, 'exchangeEnabled');
-  return { id, name, mailbox, exchangeEnabled };
-}
-
-function parseResources(value: unknown, field: string): ResourceAssignment[] {
-  if (value === undefined)
-    reject(field, `${field} is required (an empty array when no resource is assigned)`);
-  if (!Array.isArray(value)) reject(field, `${field} must be an array, got ${describe(value)}`);
-  const items: readonly unknown[] = value;
-  if (items.length > CHANGE_MESSAGE_LIMITS.resources) {
-    reject(
-      field,
-      `${field} has ${items.length} entries; at most ${CHANGE_MESSAGE_LIMITS.resources} are allowed`,
-    );
-  }
-  const resources: ResourceAssignment[] = [];
-  const seen = new Map<string, number>();
-  for (let i = 0; i < items.length; i++) {
-    const resource = parseResource(items[i], `${field}[${i}]`);
-    const first = seen.get(resource.id);
-    if (first !== undefined) {
-      reject(
-        `${field}[${i}].id`,
-        `${field}[${i}].id ${quote(resource.id)} is a duplicate of ${field}[${first}].id`,
-      );
-    }
-    seen.set(resource.id, i);
-    resources.push(resource);
-  }
-  return resources;
-}
-
-function parseSnapshot(value: unknown): AppointmentSnapshot {
-  const prefix = 'appointment';
-  const o = objectAt(value, prefix);
-  const subject = text(o, prefix, 'subject', CHANGE_MESSAGE_LIMITS.subjectLength);
-  const start = dateTime(readField(o, 'start'), 'appointment.start');
-  const end = dateTime(readField(o, 'end'), 'appointment.end');
-  const timeZone = stringAt(readField(o, 'timeZone'), 'appointment.timeZone');
-  if (!isTimeZone(timeZone)) {
-    reject(
-      'appointment.timeZone',
-      `appointment.timeZone ${quote(timeZone)} is not an IANA or Windows time zone name (e.g. Europe/Amsterdam or W. Europe Standard Time)`,
-    );
-  }
-  const location = text(o, prefix, 'location', CHANGE_MESSAGE_LIMITS.locationLength, '');
-  const body = text(o, prefix, 'body', CHANGE_MESSAGE_LIMITS.bodyLength, '');
-  const isAllDay = booleanAt(o, prefix, 'isAllDay', false);
-  if (end.epochMs === start.epochMs) {
-    reject(
-      'appointment.end',
-      'appointment.end is equal to appointment.start; an appointment must end after it starts',
-    );
-  }
-  if (end.epochMs < start.epochMs) reject('appointment.end', 'appointment.end is before appointment.start');
-  if (end.epochMs - start.epochMs > CHANGE_MESSAGE_LIMITS.durationDays * DAY_MS) {
-    reject(
-      'appointment.end',
-      `appointment.end is more than ${CHANGE_MESSAGE_LIMITS.durationDays} days (5 years) after appointment.start`,
-    );
-  }
-  if (isAllDay && !start.midnight) {
-    reject('appointment.start', 'appointment.start must be at midnight (T00:00:00) when isAllDay is true');
-  }
-  if (isAllDay && !end.midnight) {
-    reject('appointment.end', 'appointment.end must be at midnight (T00:00:00) when isAllDay is true');
-  }
-  const resources = parseResources(readField(o, 'resources'), 'appointment.resources');
-  return { subject, start: start.value, end: end.value, timeZone, location, body, isAllDay, resources };
 }
 
 function parseAppointmentChange(o: Fields): AppointmentChange {

@@ -181,7 +181,16 @@ export function isTimeZone(value: string): boolean {
 // Mailboxes
 
 export const MAX_MAILBOX_LENGTH = 320;
-const LOCAL_PART = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+/**
+ * Exchange's rule for an alias (the local part of the addresses it makes), from the `-Alias` parameter
+ * of `New-Mailbox` (learn.microsoft.com/powershell/module/exchange/new-mailbox): letters, digits,
+ * `! # % * + - / = ? ^ _ ~ $ & ' \` { } |`, dots between them. Of these, `/ ? # % $ &` are
+ * refused here: Graph addresses the mailbox in its URL path (`/users/{address}`), where they would
+ * arrive as `%2F`, `%3F`, … (or as OData's `$`), and none of them can be in a user principal name
+ * (Graph's `userPrincipalName`: `A-Z a-z 0-9 ' . - _ ! # ^ ~`). Exchange's U+00A1–U+00FF are refused
+ * as well: SMTP addresses stay ASCII.
+ */
+const LOCAL_PART = /^[A-Za-z0-9!'*+=^_`{|}~-]+(?:\.[A-Za-z0-9!'*+=^_`{|}~-]+)*$/;
 const DOMAIN_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 const TOP_LEVEL_LABEL = /^(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/;
 

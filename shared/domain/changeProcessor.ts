@@ -1,11 +1,13 @@
-import { createHash } from 'node:crypto';
 import { type SyncDependencies, syncAppointmentState } from './appointmentSync';
+import type { Code } from './catalogue';
 import { type AppointmentChange, parseChangeMessage, type ResourceChange } from './changeMessage';
 import { DiagnosedFailure } from './failures';
 import { transactionIdFor } from './ids';
-import { appointmentIdOf, bodyText, type DecodedBody, decodeBody } from './messageBody';
+import { invalidMessageBase } from './invalidMessage';
+import { type DecodedBody, decodeBody } from './messageBody';
 import { PerKeyQueue } from './perKeyQueue';
 import type { AppointmentStore, TransactionStore } from './ports';
+import { replayClaimRefusal } from './replayClaims';
 import { parseReplayRequest } from './replayMessage';
 import { replayTransactions } from './replayTransactions';
 import { AppointmentMappings, acceptsVersion, mayHaveRow, withChanges } from './storedAppointment';
@@ -15,8 +17,6 @@ import { TransactionRecorder } from './transactionRecorder';
 
 /** Changes of one appointment never interleave inside an instance. */
 const appointmentQueue = new PerKeyQueue();
-
-const RAW_BODY_LIMIT = 8_000;
 
 export interface ChangeProcessorDependencies extends Omit<SyncDependencies, 'now'> {
   readonly transactions: TransactionStore;
@@ -48,6 +48,11 @@ export class ChangeProcessor {
     const decoded = decodeBody(body);
     const replay = decoded.ok ? parseReplayRequest(decoded.value) : undefined;
     if (replay) {
+      const refusal = await replayClaimRefusal(this.deps.transactions, replay, delivery.messageId);
+      if (refusal) {
+        const reason = `Replay request refused, nothing was changed: ${refusal}.`;
+        return this.recordInvalid(body, decoded, reason, delivery, started, 'DSEX051');
+      }
       const deps = { ...this.deps, recorder: this.recorder };
       return appointmentQueue.run(replay.appointmentId, () => replayTransactions(deps, replay, started));
     }
@@ -98,7 +103,7 @@ export class ChangeProcessor {
       withChanges({ state, mappings, closed: [transactionId, ...older], opened }),
     );
     await this.recorder.write(record, previous);
-    await this.recorder.resolveOlderRows(appointmentId, transactionId, older);
+    if (older.length > 0) await this.recorder.resolveOlderRows(appointmentId, transactionId, []);
     return record;
   }
 
@@ -140,20 +145,14 @@ export class ChangeProcessor {
     reason: string,
     delivery: Delivery,
     started: number,
+    code: Extract<Code, 'DSEX050' | 'DSEX051'> = 'DSEX050',
   ): Promise<TransactionRecord> {
-    const raw = bodyText(body);
-    const identity = delivery.messageId ?? createHash('sha256').update(raw).digest('hex');
-    const changeId = `message:${identity}`;
-    const transactionId = transactionIdFor(changeId);
-    const previous = await this.deps.transactions.getTransaction(transactionId);
-    const base = {
-      transactionId,
-      changeId,
-      appointmentId: appointmentIdOf(decoded),
-      operation: 'invalid' as const,
-      rawBody: raw.slice(0, RAW_BODY_LIMIT),
-    };
-    const failure = new DiagnosedFailure('DSEX050', `Invalid change message: ${reason}.`);
+    const base = invalidMessageBase(body, decoded, delivery.messageId);
+    const previous = await this.deps.transactions.getTransaction(base.transactionId);
+    const failure = new DiagnosedFailure(
+      code,
+      code === 'DSEX050' ? `Invalid change message: ${reason}.` : reason,
+    );
     return this.recorder.record(base, previous, failedWith(failure), started);
   }
 }

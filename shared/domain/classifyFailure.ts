@@ -129,8 +129,9 @@ function classifyGraph(error: GraphRequestError, context: FailureContext): Diagn
   return unexpected(error);
 }
 
+/** Not cut here: the recorder redacts secrets first and cuts after (a cut secret escapes redaction). */
 function firstLine(text: string): string {
-  return (text.split('\n')[0] ?? '').slice(0, 300);
+  return text.split('\n')[0] ?? '';
 }
 
 function unexpected(error: unknown): DiagnosedFailure {

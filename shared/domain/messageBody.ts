@@ -1,4 +1,5 @@
 import { isFields, readField } from './fields';
+import { wellFormed } from './storageKeys';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -55,12 +56,12 @@ export function bodyText(body: unknown): string {
   }
 }
 
-/** The appointment id of an invalid message, when one can be read from it. */
+/** The appointment id of an invalid message, when one can be read from it: cut, lone surrogates replaced, so it can be stored. */
 export function appointmentIdOf(decoded: DecodedBody): string {
   try {
     const value =
       decoded.ok && isFields(decoded.value) ? readField(decoded.value, 'appointmentId') : undefined;
-    return typeof value === 'string' ? value.slice(0, 200) : '';
+    return typeof value === 'string' ? wellFormed(value) : '';
   } catch {
     return '';
   }

@@ -37,6 +37,12 @@ export interface PendingReplay {
   readonly lastAttemptAt: Date;
   readonly nextAttemptAt: Date;
   readonly waitingOnResources: readonly string[];
+  /**
+   * The message id of the replay in flight for this row, recorded under the entry's ETag by whoever
+   * sent it (the retry pass or a manual replay); empty when none. A replay is honoured only when its
+   * message id is the claim on each row it lists.
+   */
+  readonly claim: string;
   /** Optimistic concurrency token of the index entry. */
   readonly etag: string;
 }
@@ -93,10 +99,16 @@ export interface TransactionStore {
   /** The Pending index: every replayable row, or only those of one appointment. */
   listPending(appointmentId?: string): Promise<PendingReplay[]>;
   /**
-   * Moves a pending entry's next attempt (and its attempt count, one more by default) under its ETag;
-   * false when another pass got there first.
+   * Moves a pending entry's next attempt (and its attempt count, one more by default) and records
+   * the replay's message id as its claim (empty releases it), under its ETag; false when another
+   * writer got there first.
    */
-  claimPending(entry: PendingReplay, nextAttemptAt: Date, attempts?: number): Promise<boolean>;
+  claimPending(
+    entry: PendingReplay,
+    nextAttemptAt: Date,
+    attempts?: number,
+    claim?: string,
+  ): Promise<boolean>;
 }
 
 /** One line of the Errors page: a transaction whose status is not Success, inside the window. */

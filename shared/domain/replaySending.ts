@@ -1,5 +1,6 @@
 import { replayMessageId } from './ids';
 import type { PendingReplay, ReplaySender, TransactionStore } from './ports';
+import { MAX_REPLAY_TRANSACTIONS } from './replayClaims';
 import type { ReplayRequest } from './replayMessage';
 import { nextAttemptAt } from './retryPolicy';
 
@@ -8,10 +9,17 @@ export interface ReplaySendingDependencies {
   readonly sender: ReplaySender;
 }
 
-function groupByAppointment(entries: readonly PendingReplay[]): Map<string, PendingReplay[]> {
-  const groups = new Map<string, PendingReplay[]>();
+/** The entries of each appointment, in transaction order, in groups of at most one request's worth. */
+function replayGroups(entries: readonly PendingReplay[]): PendingReplay[][] {
+  const byAppointment = new Map<string, PendingReplay[]>();
   for (const entry of entries)
-    groups.set(entry.appointmentId, [...(groups.get(entry.appointmentId) ?? []), entry]);
+    byAppointment.set(entry.appointmentId, [...(byAppointment.get(entry.appointmentId) ?? []), entry]);
+  const groups: PendingReplay[][] = [];
+  for (const group of byAppointment.values()) {
+    const sorted = [...group].sort((a, b) => a.transactionId.localeCompare(b.transactionId));
+    for (let start = 0; start < sorted.length; start += MAX_REPLAY_TRANSACTIONS)
+      groups.push(sorted.slice(start, start + MAX_REPLAY_TRANSACTIONS));
+  }
   return groups;
 }
 
@@ -29,13 +37,15 @@ async function releaseClaims(
   await Promise.all(
     rows
       .filter((row) => ids.has(row.transactionId))
-      .map((row) => deps.transactions.claimPending(row, now, row.attempts - 1).catch(() => false)),
+      .map((row) => deps.transactions.claimPending(row, now, row.attempts - 1, '').catch(() => false)),
   );
 }
 
 /**
- * Claims each chosen row under its ETag (so overlapping passes never both send), then sends one
- * replay per appointment with a deterministic message id (so the queue drops a repeat).
+ * Claims each chosen row under its ETag with the message id it will be replayed by (so overlapping
+ * passes never both send, and the processor knows the replay for the connector's own), then sends
+ * one replay per appointment (per {@link MAX_REPLAY_TRANSACTIONS} rows of it) with a deterministic
+ * message id (so the queue drops a repeat).
  */
 export async function sendReplays(
   deps: ReplaySendingDependencies,
@@ -45,21 +55,23 @@ export async function sendReplays(
   const claimed: PendingReplay[] = [];
   let lostClaims = 0;
   const messages: { messageId: string; body: ReplayRequest }[] = [];
-  for (const [appointmentId, entries] of groupByAppointment(chosen)) {
+  for (const entries of replayGroups(chosen)) {
+    const [first] = entries;
+    if (!first) continue;
+    const messageId = replayMessageId(first.transactionId, first.attempts);
     const won: PendingReplay[] = [];
     for (const entry of entries) {
-      if (await deps.transactions.claimPending(entry, nextAttemptAt(now, entry.attempts + 1)))
-        won.push(entry);
+      const next = nextAttemptAt(now, entry.attempts + 1);
+      if (await deps.transactions.claimPending(entry, next, entry.attempts + 1, messageId)) won.push(entry);
       else lostClaims++;
     }
-    const [first] = [...won].sort((a, b) => a.transactionId.localeCompare(b.transactionId));
-    if (!first) continue;
+    if (won.length === 0) continue;
     claimed.push(...won);
     messages.push({
-      messageId: replayMessageId(first.transactionId, first.attempts),
+      messageId,
       body: {
         kind: 'replay',
-        appointmentId,
+        appointmentId: first.appointmentId,
         transactionIds: won.map((e) => e.transactionId),
         reason: 'retry pass',
       },

@@ -85,7 +85,8 @@ export async function replayTransactions(
       operation: state ? (state.deleted ? ('delete' as const) : ('upsert' as const)) : row.operation,
       ...(row.version !== undefined ? { version: row.version } : {}),
     };
-    return { row, record: deps.recorder.build(base, row, result, started) };
+    const manual = request.reason === 'manual';
+    return { row, record: deps.recorder.build(base, row, result, started, { manual }) };
   });
   if (state) {
     const opened = records.filter((r) => r.record.nextAttemptAt).map((r) => r.record.transactionId);
@@ -96,6 +97,7 @@ export async function replayTransactions(
   }
   let last: TransactionRecord | undefined;
   for (const { row, record } of records) last = await deps.recorder.write(record, row);
-  await deps.recorder.resolveOlderRows(request.appointmentId, first.transactionId, older);
+  if (older.length > 0)
+    await deps.recorder.resolveOlderRows(request.appointmentId, first.transactionId, replayed);
   return last;
 }

@@ -1,7 +1,8 @@
 import { ageOut } from './ageOut';
 import { catalogueEntry, type ReplayTrigger } from './catalogue';
 import type { ExchangeCredentials, SettingsResult } from './credentials';
-import { replayMessageId } from './ids';
+import { LOG_EVENTS } from './logEvents';
+import { replayNow } from './manualReplay';
 import type {
   AppointmentStore,
   CalendarGatewayFactory,
@@ -13,10 +14,10 @@ import type {
   TransactionStore,
 } from './ports';
 import type { ReplayRequest } from './replayMessage';
-import { replayRefusal } from './replayRefusal';
 import { sendReplays } from './replaySending';
 import { isInsideWindow } from './retryPolicy';
 import { type ProbeTrigger, probePasses } from './retryProbe';
+import { DAY_MS } from './time';
 
 export interface RetryPassDependencies {
   readonly transactions: TransactionStore;
@@ -28,6 +29,8 @@ export interface RetryPassDependencies {
   readonly sender: ReplaySender;
   readonly log: OperationalLog;
   readonly windowDays: number;
+  /** The credential's expiry date when set: each pass logs the days left, which an alert watches. */
+  readonly credentialExpiry?: () => SettingsResult<Date | undefined>;
   readonly now?: () => Date;
 }
 
@@ -43,11 +46,11 @@ export interface RetryPassReport {
   /** Rows another pass claimed first. */
   readonly lostClaims: number;
   readonly probes: Readonly<Partial<Record<ProbeTrigger, 'passed' | 'failed'>>>;
+  /** Whole days until the credential expires (negative once expired), when its expiry is set. */
+  readonly credentialDaysLeft?: number;
 }
 
-export class ReplayNotPossibleError extends Error {
-  override readonly name = 'ReplayNotPossibleError';
-}
+export { ReplayNotPossibleError, ReplayTooSoonError } from './manualReplay';
 
 function triggerOf(entry: PendingReplay): ReplayTrigger {
   return entry.code ? catalogueEntry(entry.code).replayTrigger : 'backoff';
@@ -71,7 +74,8 @@ export class RetryPass {
     let agedOut = 0;
     for (const entry of pending) {
       if (isInsideWindow(now, entry.firstFailedAt, this.deps.windowDays)) inWindow.push(entry);
-      else if (await ageOut(this.deps, entry, now)) agedOut++;
+      // A claimed row past the window is a manual replay in flight: its outcome decides.
+      else if (!entry.claim && (await ageOut(this.deps, entry, now))) agedOut++;
     }
 
     const probes: Partial<Record<ProbeTrigger, 'passed' | 'failed'>> = {};
@@ -114,7 +118,12 @@ export class RetryPass {
     }
 
     const { sent, lostClaims, appointments } = await sendReplays(this.deps, chosen, now);
+    const expiry = this.deps.credentialExpiry?.();
+    const expiresOn = expiry?.ok ? expiry.value : undefined;
     const report: RetryPassReport = {
+      ...(expiresOn
+        ? { credentialDaysLeft: Math.floor((expiresOn.getTime() - now.getTime()) / DAY_MS) }
+        : {}),
       pending: pending.length,
       replayed: sent,
       appointments,
@@ -125,25 +134,13 @@ export class RetryPass {
       lostClaims,
       probes,
     };
-    this.deps.log.info('retry pass', { ...report });
+    this.deps.log.info(LOG_EVENTS.retryPass, { ...report });
     return report;
   }
 
   /** Replays one transaction now (the Errors page's button); repeated clicks send one message. */
   async replayNow(transactionId: string): Promise<{ messageId: string; request: ReplayRequest }> {
-    const row = await this.deps.transactions.getTransaction(transactionId);
-    if (!row) throw new ReplayNotPossibleError(`Transaction ${transactionId} does not exist.`);
-    const refusal = replayRefusal(row);
-    if (refusal) throw new ReplayNotPossibleError(refusal);
-    const request: ReplayRequest = {
-      kind: 'replay',
-      appointmentId: row.appointmentId,
-      transactionIds: [row.transactionId],
-      reason: 'manual',
-    };
-    const messageId = `${replayMessageId(row.transactionId, row.attempts)}:manual`;
-    await this.deps.sender.send([{ messageId, body: request }]);
-    return { messageId, request };
+    return replayNow(this.deps, transactionId, this.now());
   }
 
   /** Newest change time of each resource the DSEX011/DSEX012 rows wait on, read once per pass. */

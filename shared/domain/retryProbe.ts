@@ -1,5 +1,6 @@
 import { classifyFailure } from './classifyFailure';
 import type { ExchangeCredentials, SettingsResult } from './credentials';
+import { LOG_EVENTS } from './logEvents';
 import type {
   CalendarGatewayFactory,
   OperationalLog,
@@ -41,7 +42,11 @@ export async function probePasses(
   } catch (error) {
     const { clientId, tenantId } = credentials.value;
     const failure = classifyFailure(error, { clientId, tenantId });
-    deps.log.info('retry probe failed', { probe: trigger, code: failure.code, message: failure.message });
+    deps.log.info(LOG_EVENTS.retryProbeFailed, {
+      probe: trigger,
+      code: failure.code,
+      message: failure.message,
+    });
     return false;
   }
 }

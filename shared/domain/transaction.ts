@@ -12,7 +12,8 @@ export interface ResourceOutcome {
   readonly eventId?: string;
 }
 
-export type TransactionOperation = 'upsert' | 'delete' | 'resource' | 'invalid';
+/** `replay`: the connector's own replay request, recorded only when it was dead-lettered. */
+export type TransactionOperation = 'upsert' | 'delete' | 'resource' | 'invalid' | 'replay';
 
 /**
  * One row per processed change; replays of the change update the same row (Attempts, LastAttemptAt).

@@ -50,7 +50,8 @@ export function buildTransactionRecord(
   const codes = [...counted.map((r) => r.code as Code), ...(result.failure ? [result.failure.code] : [])];
   const code = mostSevere(codes);
   const attempts = (previous?.attempts ?? 0) + 1;
-  const replayable = code !== undefined && isReplayable(code);
+  // Replays sync an appointment's newest state: a row without an appointment is never replayed.
+  const replayable = code !== undefined && isReplayable(code) && base.appointmentId !== '';
   const waiting = result.resources
     .filter((r) => r.code === 'DSEX011' || r.code === 'DSEX012')
     .map((r) => r.resourceId);

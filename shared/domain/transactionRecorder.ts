@@ -1,5 +1,7 @@
+import { LOG_EVENTS } from './logEvents';
 import type { OperationalLog, TransactionStore } from './ports';
 import { redactDeep } from './redaction';
+import { fitToRowBudget } from './rowBudget';
 import type { SyncResult } from './syncResult';
 import type { TransactionRecord } from './transaction';
 import { buildTransactionRecord, supersededRecord, type TransactionBase } from './transactionRecord';
@@ -12,22 +14,35 @@ export interface RecorderDependencies {
   readonly now: () => Date;
 }
 
-/** Writes transaction rows (redacted) and logs one line for each. */
+/**
+ * A manual replay records its outcome but is no attempt of the connector's: the attempt count and
+ * the retry pass's next attempt stay as they were, so clicking Replay never pushes the backoff.
+ */
+function keepAutomaticSchedule(record: TransactionRecord, previous: TransactionRecord): TransactionRecord {
+  const { nextAttemptAt, ...rest } = record;
+  const scheduled = nextAttemptAt && (previous.nextAttemptAt ?? nextAttemptAt);
+  return { ...rest, attempts: previous.attempts, ...(scheduled ? { nextAttemptAt: scheduled } : {}) };
+}
+
+/** Writes transaction rows (redacted, then fitted to the row budget) and logs one line for each. */
 export class TransactionRecorder {
   constructor(private readonly deps: RecorderDependencies) {}
 
-  /** The row for one attempt, redacted, not yet written. */
+  /** The row for one attempt, redacted, then fitted to the row budget; not yet written. */
   build(
     base: TransactionBase,
     previous: TransactionRecord | undefined,
     result: SyncResult,
     started: number,
+    options: { readonly manual?: boolean } = {},
   ): TransactionRecord {
-    const built = buildTransactionRecord(base, previous, result, {
+    const attempt = buildTransactionRecord(base, previous, result, {
       now: this.deps.now(),
       durationMs: Date.now() - started,
     });
-    return redactDeep(built, this.deps.secrets());
+    const built = options.manual && previous ? keepAutomaticSchedule(attempt, previous) : attempt;
+    // Redacted first, then cut: a secret is never left half-hidden by the cut.
+    return fitToRowBudget(redactDeep(built, this.deps.secrets()));
   }
 
   /** Writes a built row (and its index entries) and logs one line for it. */
@@ -36,7 +51,7 @@ export class TransactionRecorder {
     previous: TransactionRecord | undefined,
   ): Promise<TransactionRecord> {
     await this.deps.transactions.recordTransaction(record, previous ?? null);
-    this.deps.log.info('transaction', {
+    this.deps.log.info(LOG_EVENTS.transaction, {
       transactionId: record.transactionId,
       appointmentId: record.appointmentId,
       operation: record.operation,
@@ -54,20 +69,27 @@ export class TransactionRecorder {
     previous: TransactionRecord | undefined,
     result: SyncResult,
     started: number,
+    options: { readonly manual?: boolean } = {},
   ): Promise<TransactionRecord> {
-    return this.write(this.build(base, previous, result, started), previous);
+    return this.write(this.build(base, previous, result, started, options), previous);
   }
 
   /**
    * A sync of the appointment's newest state succeeded (from the queue, the retry pass or a manual
-   * replay): its other open rows (`candidates`, from the stored appointment) need no replay any more
-   * and are marked superseded. A candidate resolved meanwhile (no next attempt) is left alone.
+   * replay): its other open rows need no replay any more and are marked superseded. A row with a
+   * replay in flight (a claim) is left to that replay, which finds the newest state synced and
+   * records the same; superseding it here would leave its replay without a claim to match. Called
+   * only when the stored appointment lists open transactions other than these.
    */
-  async resolveOlderRows(appointmentId: string, by: string, candidates: readonly string[]): Promise<void> {
+  async resolveOlderRows(appointmentId: string, by: string, except: readonly string[]): Promise<void> {
+    const open = await this.deps.transactions.listPending(appointmentId);
+    const older = open.filter(
+      (entry) => entry.transactionId !== by && !except.includes(entry.transactionId) && !entry.claim,
+    );
     await Promise.all(
-      candidates.map(async (transactionId) => {
-        const row = await this.deps.transactions.getTransaction(transactionId);
-        if (!row || row.status === 'Success' || row.nextAttemptAt === undefined) return;
+      older.map(async (entry) => {
+        const row = await this.deps.transactions.getTransaction(entry.transactionId);
+        if (!row || row.status === 'Success') return;
         await this.deps.transactions.recordTransaction(supersededRecord(row, by, this.deps.now()), row);
         this.deps.log.info('transaction superseded', {
           transactionId: row.transactionId,

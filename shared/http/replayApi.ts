@@ -1,6 +1,6 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { connector, operationalLog } from '../connector';
-import { ReplayNotPossibleError } from '../domain/retryPass';
+import { ReplayNotPossibleError, ReplayTooSoonError } from '../domain/manualReplay';
 import { jsonResponse, problemResponse } from './responses';
 
 /**
@@ -23,6 +23,11 @@ export async function replayApi(request: HttpRequest, context: InvocationContext
       secrets,
     );
   } catch (error) {
+    if (error instanceof ReplayTooSoonError) {
+      const answer = problemResponse(429, error.message, secrets);
+      const retryAfter = String(Math.ceil(error.retryAfterMs / 1000));
+      return { ...answer, headers: { ...answer.headers, 'retry-after': retryAfter } };
+    }
     if (error instanceof ReplayNotPossibleError) return problemResponse(409, error.message, secrets);
     throw error;
   }

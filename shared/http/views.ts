@@ -10,23 +10,30 @@ export function canReplay(
   return replayRefusal(item) === undefined;
 }
 
-/** One failure as the API answers it: dates in ISO 8601, the code's title, and whether it can be replayed. */
-export function failureSummaryView(item: FailureSummary) {
+interface Dated {
+  readonly createdAt: Date;
+  readonly lastAttemptAt: Date;
+  readonly nextAttemptAt?: Date | undefined;
+}
+
+function withIsoDates<T extends Dated>(item: T) {
   return {
     ...item,
     createdAt: item.createdAt.toISOString(),
     lastAttemptAt: item.lastAttemptAt.toISOString(),
     nextAttemptAt: item.nextAttemptAt?.toISOString(),
+  };
+}
+
+/** One failure as the API answers it: dates in ISO 8601, the code's title, and whether it can be replayed. */
+export function failureSummaryView(item: FailureSummary) {
+  return {
+    ...withIsoDates(item),
     title: item.code ? catalogueEntry(item.code).title : undefined,
     replayable: canReplay(item),
   };
 }
 
 export function transactionView(record: TransactionRecord) {
-  return {
-    ...record,
-    createdAt: record.createdAt.toISOString(),
-    lastAttemptAt: record.lastAttemptAt.toISOString(),
-    nextAttemptAt: record.nextAttemptAt?.toISOString(),
-  };
+  return withIsoDates(record);
 }

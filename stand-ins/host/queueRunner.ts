@@ -64,6 +64,8 @@ export async function runQueueFunction(
         messageId: message.messageId,
         deliveryCount: message.deliveryCount,
         enqueuedTimeUtc: message.enqueuedTimeUtc?.toISOString(),
+        applicationProperties: message.applicationProperties ?? {},
+        deadLetterSource: message.deadLetterSource,
       },
       logHandler: (level, ...args) => log(level, args),
     });

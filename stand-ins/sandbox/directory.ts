@@ -40,9 +40,9 @@ export class Directory {
   private readonly apps = new Map<string, AppRegistration>();
   private demo: AppCredentials;
 
-  constructor(domain = 'contoso.example') {
+  constructor(domain = 'contoso.example', demoClientSecret = newSecretValue()) {
     this.tenant = { tenantId: randomUUID(), domain, displayName: 'Contoso (sandbox)' };
-    this.demo = this.registerApp('Exchange connector (demo)');
+    this.demo = this.registerApp('Exchange connector (demo)', demoClientSecret);
   }
 
   get demoApp(): AppCredentials {
@@ -61,9 +61,8 @@ export class Directory {
     return this.apps.get(clientId.toLowerCase());
   }
 
-  registerApp(displayName = 'Sandbox app'): AppCredentials {
+  registerApp(displayName = 'Sandbox app', clientSecret = newSecretValue()): AppCredentials {
     const clientId = randomUUID();
-    const clientSecret = newSecretValue();
     this.apps.set(clientId, {
       clientId,
       displayName,
@@ -73,8 +72,7 @@ export class Directory {
     return { clientId, clientSecret };
   }
 
-  addSecret(clientId: string): string {
-    const secret = newSecretValue();
+  addSecret(clientId: string, secret = newSecretValue()): string {
     this.requireApp(clientId).secrets.set(secret, { expired: false });
     return secret;
   }

@@ -16,8 +16,8 @@ export interface EntraControls {
   readonly counters: EntraCounterReadings;
   /** Registers another app in the demo tenant, with one working secret. */
   registerApp(displayName?: string): AppCredentials;
-  /** Adds a working secret to the app (the old ones keep working) and returns it. */
-  addSecret(clientId?: string): string;
+  /** Adds a working secret (a new one, or `value`) to the app; the old ones keep working. Returns it. */
+  addSecret(clientId?: string, value?: string): string;
   /** Makes one secret of the app answer AADSTS7000222. */
   expireSecret(secret: string, clientId?: string): void;
   /** The administrator's fix: every secret of the app is replaced by the one returned. */
@@ -45,7 +45,7 @@ export function entraControls(state: EntraState): EntraControls {
   return {
     counters: state.counters,
     registerApp: (displayName) => state.directory.registerApp(displayName),
-    addSecret: (clientId = demo()) => state.directory.addSecret(clientId),
+    addSecret: (clientId = demo(), value?: string) => state.directory.addSecret(clientId, value),
     expireSecret: (secret, clientId = demo()) => state.directory.expireSecret(clientId, secret),
     rotateSecret: (clientId = demo()) => state.directory.rotateSecret(clientId),
     setAppDisabled: (disabled, clientId = demo()) => state.directory.setDisabled(clientId, disabled),

@@ -49,6 +49,8 @@ export interface SandboxOptions {
   tokenLifetimeSeconds?: number;
   /** Entries kept in the Graph request log (default 10,000). */
   requestLogSize?: number;
+  /** The demo app's secret (default: a new one shaped like Entra's, `xxx8Q~…`). */
+  demoClientSecret?: string;
 }
 
 export interface Sandbox {
@@ -69,7 +71,7 @@ export interface Sandbox {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const ca = await ensureCertificateAuthority(options.caDir);
   const certificate = serverCertificate(ca);
-  const directory = new Directory();
+  const directory = new Directory(undefined, options.demoClientSecret);
   const tokens = new AccessTokens();
   const pauses = new Pauses();
   const entraState: EntraState = {

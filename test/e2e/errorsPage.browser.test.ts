@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,10 +12,11 @@ import { catalogueEntry } from '../../shared/domain/catalogue';
 import type { TransactionRecord } from '../../shared/domain/transaction';
 import { type RunningHttpFunctions, serveHttpFunctions } from '../../stand-ins/host/httpRunner';
 import { upsert } from '../support/changes';
+import { findChromium, isCi } from '../support/chromium';
 import { type Harness, startHarness } from '../support/harness';
 import { type SandboxDriver, sandboxDriver } from '../support/sandboxDriver';
 
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = findChromium();
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -26,7 +27,8 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-const SCREENSHOT = join(__dirname, '..', '..', 'docs', 'errors-page.png');
+/** Ignored by git; `npm run screenshot` copies it to docs/errors-page.png for the README. */
+const SCREENSHOT = join(__dirname, '..', '..', '.local', 'screenshots', 'errors-page.png');
 const HOSTILE_NAME = '<script>window.__pwned=1</script>';
 
 let harness: Harness;
@@ -46,9 +48,15 @@ async function recorded(change: { changeId: string }, code: string) {
   return harness.waitForTransaction(change.changeId, (row) => row.code === code);
 }
 
-// In CI the browser is installed by .ci/run, so a missing one fails there instead of skipping.
-describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('the Errors page in a browser', () => {
+if (!CHROMIUM && !isCi()) {
+  console.warn('No Chromium found (set CHROMIUM_PATH): the Errors page browser tests are skipped.');
+}
+
+// Runs wherever a Chromium is found; in CI (which installs one in .ci/run) a missing one fails every test.
+describe.skipIf(!CHROMIUM && !isCi())('the Errors page in a browser', () => {
   beforeAll(async () => {
+    if (!CHROMIUM)
+      throw new Error('CI must have a Chromium for the Errors page tests (none found; set CHROMIUM_PATH)');
     harness = await startHarness();
     sandbox = sandboxDriver(harness.sandbox);
     http = await serveHttpFunctions([codesApi, errorsApi, errorsPage, health, replayTransaction], {
@@ -138,7 +146,8 @@ describe.skipIf(!existsSync(CHROMIUM) && process.env.CI !== 'true')('the Errors 
       .poll(() => row.locator('.replay-result').textContent(), { timeout: 20_000 })
       .toBe('Replayed: Success.');
     expect(await row.locator('td.status').textContent()).toBe('Success');
-    expect(await row.locator('td.attempts').textContent()).toBe('2');
+    // A manual replay is no attempt of the connector's: the count, and so the backoff, stay.
+    expect(await row.locator('td.attempts').textContent()).toBe('1');
 
     mkdirSync(join(SCREENSHOT, '..'), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });

@@ -7,19 +7,14 @@ import { classifyFailure } from '../../shared/domain/classifyFailure';
 import type { ExchangeCredentials } from '../../shared/domain/credentials';
 import { TokenEndpointError } from '../../shared/domain/failures';
 import { type Sandbox, startSandbox } from '../../stand-ins/sandbox';
+import { sandboxCredentials } from '../support/sandboxCredentials';
 
 let sandbox: Sandbox;
 let credentials: ExchangeCredentials;
 
 beforeAll(async () => {
   sandbox = await startSandbox();
-  credentials = {
-    tenantId: sandbox.tenant.tenantId,
-    clientId: sandbox.tenant.clientId,
-    clientSecret: sandbox.tenant.clientSecret,
-    authorityHost: sandbox.authorityHost,
-    graphEndpoint: sandbox.graphEndpoint,
-  };
+  credentials = sandboxCredentials(sandbox);
 });
 
 afterAll(async () => {

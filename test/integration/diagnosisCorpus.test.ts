@@ -9,6 +9,7 @@ import { classifyFailure, type FailureContext } from '../../shared/domain/classi
 import type { ExchangeCredentials } from '../../shared/domain/credentials';
 import type { DiagnosedFailure } from '../../shared/domain/failures';
 import { type RecordedAnswer, type Sandbox, startSandbox } from '../../stand-ins/sandbox';
+import { sandboxCredentials } from '../support/sandboxCredentials';
 
 /** One recorded answer and the code the catalogue prescribes for it (see the fixtures' `about`). */
 interface CorpusEntry {
@@ -47,13 +48,7 @@ let graphTokens: EntraTokenProvider;
 
 beforeAll(async () => {
   sandbox = await startSandbox();
-  credentials = {
-    tenantId: sandbox.tenant.tenantId,
-    clientId: sandbox.tenant.clientId,
-    clientSecret: sandbox.tenant.clientSecret,
-    authorityHost: sandbox.authorityHost,
-    graphEndpoint: sandbox.graphEndpoint,
-  };
+  credentials = sandboxCredentials(sandbox);
   graphTokens = new EntraTokenProvider();
 });
 

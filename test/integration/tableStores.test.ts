@@ -1,6 +1,7 @@
 import { TableClient } from '@azure/data-tables';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTableStores, type TableStores } from '../../shared/adapters/tables';
+import { COUNTS_MAX_AGE_MS } from '../../shared/adapters/tables/failureIndex';
 import { transactionRow } from '../../shared/adapters/tables/transactionRow';
 import { DAY_MS } from '../../shared/domain/time';
 import type { TransactionRecord } from '../../shared/domain/transaction';
@@ -15,10 +16,10 @@ let connection: ServiceConnection;
 let prefixes = 0;
 
 /** Stores over tables of their own, so tests sharing the Azurite do not see each other's rows. */
-function isolatedStores(): { stores: TableStores; raw: (table: string) => TableClient } {
+function isolatedStores(now?: () => number): { stores: TableStores; raw: (table: string) => TableClient } {
   const prefix = `t${++prefixes}${Date.now().toString(36)}`;
   return {
-    stores: createTableStores(connection, { tablePrefix: prefix }),
+    stores: createTableStores(connection, { tablePrefix: prefix, ...(now ? { now } : {}) }),
     raw: (table) =>
       TableClient.fromConnectionString(azurite.connectionString, `${prefix}${table}`, {
         allowInsecureConnection: true,
@@ -400,5 +401,22 @@ describe('failure index', () => {
       DSEX002: 1,
       DSEX011: 1,
     });
+  });
+
+  it('shares one count between page loads within a minute, so a load costs its page size', async () => {
+    let clock = now;
+    const { stores: clocked } = isolatedStores(() => clock);
+    await Promise.all(seeded.map((record) => clocked.transactions.recordTransaction(record)));
+    const index = clocked.failures;
+    const stores = clocked;
+    const since = new Date(now - 5 * DAY_MS);
+    const first = await index.countFailuresByCode(since);
+    const before = stores.operationCount();
+    clock += COUNTS_MAX_AGE_MS - 1;
+    expect(await index.countFailuresByCode(new Date(since.getTime() + 1))).toEqual(first);
+    expect(stores.operationCount() - before).toBe(0);
+    clock += 1;
+    expect(await index.countFailuresByCode(since)).toEqual(first);
+    expect(stores.operationCount() - before).toBe(6);
   });
 });

@@ -66,13 +66,10 @@ describe('sandbox certificates', () => {
 });
 
 describe('sandbox lifecycle', () => {
-  it('starts in well under a second once the CA exists, trusted through NODE_EXTRA_CA_CERTS', async () => {
-    await startSandbox().then((warm) => warm.stop());
-    const startedAt = performance.now();
+  // How fast it starts is a benchmark figure (bench/standInSpeeds.ts), not a test.
+  it('starts on free loopback ports with a demo tenant, trusted through NODE_EXTRA_CA_CERTS', async () => {
     const sandbox = await startSandbox();
-    const startMs = performance.now() - startedAt;
     try {
-      expect(startMs).toBeLessThan(500);
       expect(sandbox.authorityHost).toMatch(/^https:\/\/localhost:\d+$/);
       expect(sandbox.graphEndpoint).toMatch(/^https:\/\/localhost:\d+$/);
       expect(sandbox.tenant.tenantId).toMatch(

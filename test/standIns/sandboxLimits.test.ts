@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Sandbox, startSandbox } from '../../stand-ins/sandbox';
 
 const started: Sandbox[] = [];
@@ -120,8 +120,14 @@ describe('Graph sandbox: per-mailbox limits', () => {
 });
 
 describe('Graph sandbox: requests per window', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('over requestsPerWindow: 429 with Retry-After until the window closes; other mailboxes unaffected', async () => {
     const connected = await connect({ requestsPerWindow: 3, windowMs: 1000 });
+    // The sandbox's clock is faked (only Date; sockets and timers stay real), so the window closes when told.
+    vi.useFakeTimers({ toFake: ['Date'] });
     const room = mailbox(connected.sandbox);
     for (let index = 0; index < 3; index++)
       expect((await call(connected, 'GET', `/users/${room}/events`)).status).toBe(200);
@@ -132,7 +138,9 @@ describe('Graph sandbox: requests per window', () => {
     expect((await call(connected, 'GET', `/users/${mailbox(connected.sandbox)}/events`)).status).toBe(200);
     expect(connected.sandbox.graph.counters.throttled('requestLimit')).toBe(1);
 
-    await new Promise((resolve) => setTimeout(resolve, Number(refused.retryAfter) * 1000));
+    vi.setSystemTime(Date.now() + Number(refused.retryAfter) * 1000 - 1);
+    expect((await call(connected, 'GET', `/users/${room}/events`)).status).toBe(429);
+    vi.setSystemTime(Date.now() + 1);
     expect((await call(connected, 'GET', `/users/${room}/events`)).status).toBe(200);
     const log = connected.sandbox.graph.counters.requestLog(room);
     expect(log.map((entry) => [entry.method, entry.status, entry.retryAfterSeconds])).toEqual([
@@ -140,9 +148,10 @@ describe('Graph sandbox: requests per window', () => {
       ['GET', 200, undefined],
       ['GET', 200, undefined],
       ['GET', 429, Number(refused.retryAfter)],
+      ['GET', 429, Number(refused.retryAfter)],
       ['GET', 200, undefined],
     ]);
-    const [throttledEntry, nextEntry] = log.slice(3);
+    const [throttledEntry, , nextEntry] = log.slice(3);
     expect((nextEntry?.time ?? 0) - (throttledEntry?.time ?? 0)).toBeGreaterThanOrEqual(
       Number(refused.retryAfter) * 1000,
     );

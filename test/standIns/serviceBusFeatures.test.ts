@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { isServiceBusError, ServiceBusClient } from '@azure/service-bus';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ServiceBusEmulator, startServiceBusEmulator } from '../../stand-ins/serviceBus';
 
 // Scheduling, duplicate detection, peeking, fault injection and shutdown.
@@ -22,8 +22,11 @@ afterAll(async () => {
   await emulator?.stop();
 });
 
+afterEach(() => {
+  vi.useRealTimers();
+});
+
 const newQueue = (): string => `features-${randomUUID()}`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('scheduleMessages', () => {
   it('holds a message back until its scheduled time', async () => {
@@ -38,9 +41,9 @@ describe('scheduleMessages', () => {
     expect(emulator.stats(queue)).toMatchObject({ active: 0, scheduled: 1, sentTotal: 1 });
 
     const receiver = client.createReceiver(queue);
-    expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 })).toEqual([]);
     const [message] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 3_000 });
-    expect(Date.now()).toBeGreaterThanOrEqual(at.getTime());
+    // Not before its time, by the emulator's own clock: it enqueues the message when the time comes.
+    expect(message?.enqueuedTimeUtc?.getTime()).toBeGreaterThanOrEqual(at.getTime());
     expect(message).toMatchObject({ body: 'reminder', messageId: 'scheduled-1' });
     expect(message?.scheduledEnqueueTimeUtc?.getTime()).toBe(at.getTime());
     expect(message?.sequenceNumber?.toNumber()).toBe(sequenceNumber?.toNumber());
@@ -97,10 +100,14 @@ describe('duplicate detection', () => {
   it('accepts the id again once the window has passed', async () => {
     const queue = newQueue();
     const sender = client.createSender(queue);
+    // The emulator's clock is moved on (only Date is faked), so the window ends when told.
+    vi.useFakeTimers({ toFake: ['Date'] });
     await sender.sendMessages({ body: 'first', messageId: 'windowed' });
-    await sleep(DUPLICATE_WINDOW_MS + 100);
+    vi.setSystemTime(Date.now() + DUPLICATE_WINDOW_MS - 1);
+    await sender.sendMessages({ body: 'inside window', messageId: 'windowed' });
+    vi.setSystemTime(Date.now() + 1);
     await sender.sendMessages({ body: 'after window', messageId: 'windowed' });
-    expect(emulator.stats(queue)).toMatchObject({ active: 2, duplicatesDropped: 0 });
+    expect(emulator.stats(queue)).toMatchObject({ active: 2, duplicatesDropped: 1 });
     await sender.close();
   });
 

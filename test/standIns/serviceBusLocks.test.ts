@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { isServiceBusError, ServiceBusClient, type ServiceBusReceiver } from '@azure/service-bus';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ServiceBusEmulator, startServiceBusEmulator } from '../../stand-ins/serviceBus';
+import { eventually } from '../support/eventually';
 
 // Locks, their expiry and the delivery limit, on an emulator with short locks and a low limit.
 
@@ -24,8 +25,14 @@ afterAll(async () => {
   await emulator?.stop();
 });
 
+afterEach(() => {
+  vi.useRealTimers();
+});
+
 const newQueue = (): string => `locks-${randomUUID()}`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits for the emulator to release the queue's lock (it expired), instead of sleeping past it. */
+const lockExpired = (queue: string) =>
+  eventually(`the lock on ${queue} expired`, () => emulator.stats(queue).locked === 0);
 
 async function sendOne(queue: string, body: unknown): Promise<void> {
   const sender = client.createSender(queue);
@@ -49,12 +56,12 @@ describe('lock duration', () => {
     const queue = newQueue();
     await sendOne(queue, 'timed');
     const receiver = receiverWithoutAutoRenewal(queue);
-    const before = Date.now();
+    // The emulator's clock stands still (only Date is faked), so the lock ends exactly one duration on.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const lockedAt = Date.now();
     const message = await receiveOne(receiver);
-    const after = Date.now();
-    const lockedUntil = message.lockedUntilUtc?.getTime() ?? 0;
-    expect(lockedUntil).toBeGreaterThanOrEqual(before + LOCK_DURATION_MS);
-    expect(lockedUntil).toBeLessThanOrEqual(after + LOCK_DURATION_MS);
+    expect(message.lockedUntilUtc?.getTime()).toBe(lockedAt + LOCK_DURATION_MS);
+    vi.useRealTimers();
     await receiver.completeMessage(message);
     await receiver.close();
   });
@@ -67,7 +74,7 @@ describe('lock expiry', () => {
     const receiver = receiverWithoutAutoRenewal(queue);
     const first = await receiveOne(receiver);
     expect(first.deliveryCount).toBe(0);
-    expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 100 })).toEqual([]);
+    expect(emulator.stats(queue)).toMatchObject({ active: 0, locked: 1 });
 
     const second = await receiveOne(receiver);
     expect(second).toMatchObject({ body: 'slow consumer', deliveryCount: 1 });
@@ -81,7 +88,7 @@ describe('lock expiry', () => {
     await sendOne(queue, 'too late');
     const receiver = receiverWithoutAutoRenewal(queue);
     const message = await receiveOne(receiver);
-    await sleep(LOCK_DURATION_MS + 100);
+    await lockExpired(queue);
 
     const failure = await receiver.completeMessage(message).then(
       () => undefined,
@@ -99,7 +106,7 @@ describe('lock expiry', () => {
     const receiver = receiverWithoutAutoRenewal(queue);
     const message = await receiveOne(receiver);
     await receiver.close();
-    await sleep(LOCK_DURATION_MS + 100);
+    await lockExpired(queue);
     const other = receiverWithoutAutoRenewal(queue);
     await expect(other.completeMessage(message)).rejects.toMatchObject({ code: 'MessageLockLost' });
     await other.close();
@@ -114,12 +121,15 @@ describe('renewMessageLock', () => {
     const message = await receiveOne(receiver);
     const firstLockedUntil = message.lockedUntilUtc?.getTime() ?? 0;
 
-    for (let renewal = 0; renewal < 4; renewal += 1) {
-      await sleep(LOCK_DURATION_MS / 3);
-      const lockedUntil = await receiver.renewMessageLock(message);
-      expect(lockedUntil.getTime()).toBeGreaterThan(firstLockedUntil);
+    // Renew each lock once it is half over, until the first one's end has passed.
+    let lockedUntil = firstLockedUntil;
+    while (Date.now() <= firstLockedUntil) {
+      const due = lockedUntil - LOCK_DURATION_MS / 2;
+      await eventually('the lock is half over', () => Date.now() >= due);
+      const renewed = (await receiver.renewMessageLock(message)).getTime();
+      expect(renewed).toBeGreaterThan(lockedUntil);
+      lockedUntil = renewed;
     }
-    expect(Date.now()).toBeGreaterThan(firstLockedUntil);
     expect(emulator.stats(queue)).toMatchObject({ active: 0, locked: 1 });
     await receiver.completeMessage(message);
     expect(emulator.stats(queue)).toMatchObject({ active: 0, locked: 0 });
@@ -131,7 +141,12 @@ describe('renewMessageLock', () => {
     await sendOne(queue, 'auto renewed');
     const receiver = client.createReceiver(queue, { maxAutoLockRenewalDurationInMs: 5_000 });
     const message = await receiveOne(receiver);
-    await sleep(LOCK_DURATION_MS * 2);
+    const firstLockedUntil = message.lockedUntilUtc?.getTime() ?? 0;
+    await eventually(
+      'the SDK renewed the lock',
+      () => (message.lockedUntilUtc?.getTime() ?? 0) > firstLockedUntil,
+    );
+    await eventually('the first lock has ended', () => Date.now() > firstLockedUntil);
     await receiver.completeMessage(message);
     expect(emulator.stats(queue)).toMatchObject({ active: 0, locked: 0, deadLettered: 0 });
     await receiver.close();
@@ -173,7 +188,7 @@ describe('maxDeliveryCount', () => {
     for (let attempt = 0; attempt < MAX_DELIVERY_COUNT; attempt += 1) {
       expect((await receiveOne(receiver)).deliveryCount).toBe(attempt);
     }
-    await sleep(LOCK_DURATION_MS + 100);
+    await eventually('the last lock expired', () => emulator.stats(queue).deadLettered === 1);
     expect(emulator.stats(queue)).toMatchObject({ active: 0, locked: 0, deadLettered: 1 });
     await receiver.close();
   });

@@ -1,4 +1,5 @@
 import { ChangeProcessor } from '../../shared/domain/changeProcessor';
+import type { ReplayRequest } from '../../shared/domain/replayMessage';
 import { RetryPass } from '../../shared/domain/retryPass';
 import type { TransactionRecord } from '../../shared/domain/transaction';
 import { type ResourceInput, upsert } from './changes';
@@ -43,7 +44,21 @@ export function core(options: { now?: Date; windowDays?: number } = {}) {
       results.push(await processor.process(message.body, { messageId: message.messageId }));
     return results;
   };
-  return { ...ports, processor, retryPass, deliverReplays };
+  let claims = 0;
+  /**
+   * Processes a replay request as the connector's own: claims the listed rows that are open with a
+   * message id first, as the retry pass and the replay API do, then delivers it with that id.
+   */
+  const replayClaimed = async (request: ReplayRequest) => {
+    claims++;
+    const messageId = `replay:test:${claims}`;
+    for (const entry of await ports.transactions.listPending(request.appointmentId)) {
+      if (request.transactionIds.includes(entry.transactionId))
+        await ports.transactions.claimPending(entry, entry.nextAttemptAt, entry.attempts, messageId);
+    }
+    return processor.process(request, { messageId });
+  };
+  return { ...ports, processor, retryPass, deliverReplays, replayClaimed };
 }
 
 export type Core = ReturnType<typeof core>;

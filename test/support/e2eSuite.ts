@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { type Harness, type HarnessOptions, startHarness } from './harness';
 import { type SandboxDriver, sandboxDriver } from './sandboxDriver';
 
@@ -13,15 +13,21 @@ export interface E2eSuite {
   appointmentId(): string;
 }
 
-export function useE2eSuite(options: HarnessOptions = {}): E2eSuite {
+/**
+ * `lifetime: 'test'` gives each test stand-ins of its own (empty tables and queue), for tests whose
+ * assertions count everything in a table, such as a retry pass's report.
+ */
+export function useE2eSuite(options: HarnessOptions = {}, lifetime: 'file' | 'test' = 'file'): E2eSuite {
   let harness: Harness | undefined;
   let sandbox: SandboxDriver | undefined;
-  beforeAll(async () => {
+  (lifetime === 'file' ? beforeAll : beforeEach)(async () => {
     harness = await startHarness(options);
     sandbox = sandboxDriver(harness.sandbox);
   });
-  afterAll(async () => {
+  (lifetime === 'file' ? afterAll : afterEach)(async () => {
     await harness?.stop();
+    harness = undefined;
+    sandbox = undefined;
   });
   const started = <T>(value: T | undefined): T => {
     if (value === undefined) throw new Error('the e2e harness is not started yet');

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ServiceBusClient, type ServiceBusSender } from '@azure/service-bus';
+import { definition as sweepDeadLetters } from '../../functions/sweepDeadLetters';
 import { definition as syncAppointment } from '../../functions/syncAppointment';
 import { type Connector, connector } from '../../shared/connector';
 import { transactionIdFor } from '../../shared/domain/ids';
@@ -9,6 +10,7 @@ import { type FaultProxy, startFaultProxy } from '../../stand-ins/faultProxy';
 import { type RunningQueue, runQueueFunction } from '../../stand-ins/host/queueRunner';
 import type { Sandbox } from '../../stand-ins/sandbox';
 import type { ServiceBusEmulator } from '../../stand-ins/serviceBus';
+import { eventually } from './eventually';
 
 export const QUEUE = 'appointment-changes';
 
@@ -17,6 +19,8 @@ export interface HarnessOptions extends StandInsOptions {
   readonly settings?: Record<string, string>;
   /** Start the queue runner for syncAppointment (default true). */
   readonly runQueue?: boolean;
+  /** Also run sweepDeadLetters on the queue's dead-letter subqueue (default false). */
+  readonly sweepDeadLetters?: boolean;
 }
 
 /**
@@ -41,6 +45,10 @@ export interface Harness {
     until?: (row: TransactionRecord) => boolean,
     timeoutMs?: number,
   ): Promise<TransactionRecord>;
+  /** How many times the host has abandoned a message because the handler threw (it could not record). */
+  abandoned(): number;
+  /** Waits until every message sent so far has been handled and settled: none active, locked or scheduled. */
+  settled(timeoutMs?: number): Promise<void>;
   setSetting(name: string, value: string | undefined): void;
   startQueue(): Promise<void>;
   stopQueue(): Promise<void>;
@@ -70,6 +78,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const client = new ServiceBusClient(serviceBus.connectionString);
   const sender = client.createSender(QUEUE);
   let queue: RunningQueue | undefined;
+  let sweeper: RunningQueue | undefined;
+  const onLog = (level: string, args: unknown[]) =>
+    logs.push(`${level} ${args.map((a) => (a instanceof Error ? a.stack : String(a))).join(' ')}`);
 
   const harness: Harness = {
     standIns,
@@ -106,19 +117,30 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         `transaction ${transactionId} not recorded as expected in ${timeoutMs} ms; last: ${JSON.stringify(last)}`,
       );
     },
+    abandoned: () => logs.filter((line) => line.includes('the message is abandoned')).length,
+    async settled(timeoutMs = 15_000) {
+      await eventually(
+        `every message on ${QUEUE} settled`,
+        () => {
+          const { active, locked, scheduled } = serviceBus.stats(QUEUE);
+          return active + locked + scheduled === 0;
+        },
+        timeoutMs,
+      );
+    },
     setSetting(name, value) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     },
     async startQueue() {
-      queue ??= await runQueueFunction(syncAppointment, {
-        onLog: (level, args) =>
-          logs.push(`${level} ${args.map((a) => (a instanceof Error ? a.stack : String(a))).join(' ')}`),
-      });
+      queue ??= await runQueueFunction(syncAppointment, { onLog });
+      if (options.sweepDeadLetters) sweeper ??= await runQueueFunction(sweepDeadLetters, { onLog });
     },
     async stopQueue() {
       await queue?.stop();
+      await sweeper?.stop();
       queue = undefined;
+      sweeper = undefined;
     },
     async stop() {
       await harness.stopQueue();

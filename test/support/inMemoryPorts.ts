@@ -1,6 +1,11 @@
 import type { ChangeProcessor } from '../../shared/domain/changeProcessor';
 import type { RetryPass } from '../../shared/domain/retryPass';
-import { type Environment, readExchangeCredentials, secretValues } from '../../shared/settings';
+import {
+  type Environment,
+  readExchangeCredentials,
+  readSecretExpiry,
+  secretValues,
+} from '../../shared/settings';
 import { InMemoryTokenProvider } from './inMemory/entra';
 import { InMemoryFailureIndex } from './inMemory/failureIndex';
 import { InMemoryExchange } from './inMemory/graph';
@@ -84,6 +89,7 @@ export function inMemoryPorts(options: { now?: Date; windowDays?: number } = {})
     sender: ports.sender,
     log: ports.log,
     windowDays: options.windowDays ?? 14,
+    credentialExpiry: () => readSecretExpiry(env),
     now: clock.now,
   };
   return { ...ports, processorDependencies, retryPassDependencies };

@@ -1,4 +1,5 @@
 import type { GraphFailure, Sandbox } from '../../stand-ins/sandbox';
+import { eventually } from './eventually';
 
 /** The failures the tests provoke at one mailbox, named after what Graph answers. */
 export type GraphFailureKind =
@@ -44,8 +45,8 @@ export interface SandboxDriver {
   tokenRequests(): number;
   /** A secret of the demo app that Entra ID answers with AADSTS7000222. */
   expiredSecret(): string;
-  /** A new working secret of the demo app (a fresh MSAL application, so no cached token). */
-  freshSecret(): string;
+  /** A new working secret of the demo app, or `value` made one (a fresh MSAL application, so no cached token). */
+  freshSecret(value?: string): string;
   /** The client id of an app registration that is disabled (AADSTS7000112). */
   disabledClientId(): string;
   entraFails(kind: '429' | '503' | 'hang'): void;
@@ -65,12 +66,11 @@ export function sandboxDriver(sandbox: Sandbox): SandboxDriver {
     eventsWithTransactionId: (mailbox, transactionId) => graph.counters.eventsCreated(mailbox, transactionId),
     latency: (mailbox, ms) => graph.setMailboxLatency(mailbox, ms),
     async waitForRequest(mailbox, method, timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (Date.now() < deadline) {
-        if (graph.counters.requestLog(mailbox).some((entry) => entry.method === method)) return;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      throw new Error(`no ${method} request to ${mailbox} within ${timeoutMs} ms`);
+      await eventually(
+        `a ${method} request to ${mailbox} arrived`,
+        () => graph.counters.requestLog(mailbox).some((entry) => entry.method === method),
+        timeoutMs,
+      );
     },
     mailboxFails: (mailbox, kind, times) =>
       graph.failMailbox(mailbox, FAILURES[kind], {
@@ -84,7 +84,7 @@ export function sandboxDriver(sandbox: Sandbox): SandboxDriver {
       entra.expireSecret(secret);
       return secret;
     },
-    freshSecret: () => entra.addSecret(),
+    freshSecret: (value) => entra.addSecret(undefined, value),
     disabledClientId() {
       const app = entra.registerApp('Disabled Exchange connector');
       entra.setAppDisabled(true, app.clientId);

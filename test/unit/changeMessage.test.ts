@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CHANGE_MESSAGE_LIMITS,
-  type ChangeMessage,
-  type ParsedChange,
-  parseChangeMessage,
-} from '../../shared/domain/changeMessage';
+import { type ChangeMessage, type ParsedChange, parseChangeMessage } from '../../shared/domain/changeMessage';
+import { CHANGE_MESSAGE_LIMITS } from '../../shared/domain/storageLimits';
 
 const room = { id: 'R-7', name: 'Room 4', mailbox: 'room4@contoso.com', exchangeEnabled: true };
 
@@ -237,8 +233,8 @@ describe('parseChangeMessage: accepted messages', () => {
     }
   });
 
-  it('accepts 500 resources and markup in text as data', () => {
-    const resources = Array.from({ length: 500 }, (_, i) => ({ ...room, id: `R-${i}` }));
+  it('accepts 100 resources and markup in text as data', () => {
+    const resources = Array.from({ length: 100 }, (_, i) => ({ ...room, id: `R-${i}` }));
     const subject = '<script>alert("x")</script> & <b>bold</b>';
     const change = ok(upsertBody({ resources, subject, body: 'line 1\r\nline 2\t<i>' }));
     expect(change).toMatchObject({ appointment: { subject, body: 'line 1\r\nline 2\t<i>' } });
@@ -249,9 +245,7 @@ describe('parseChangeMessage: accepted messages', () => {
       Date.parse('2026-12-01T09:00:00Z') + CHANGE_MESSAGE_LIMITS.durationDays * 86_400_000,
     ).toISOString();
     expect(ok(upsertBody({ end })).kind).toBe('appointment');
-    expect(ok(upsertBody({ subject: 's'.repeat(255), body: 'b'.repeat(1_000_000) })).kind).toBe(
-      'appointment',
-    );
+    expect(ok(upsertBody({ subject: 's'.repeat(255), body: 'b'.repeat(250_000) })).kind).toBe('appointment');
     expect(ok(upsertBody({}, { changeId: 'c'.repeat(200) })).kind).toBe('appointment');
   });
 });
@@ -394,9 +388,15 @@ describe('parseChangeMessage: rejections name the field and say why', () => {
     ],
     [
       'long body',
-      upsertBody({ body: 'b'.repeat(1_000_001) }),
+      upsertBody({ body: 'b'.repeat(250_001) }),
       'appointment.body',
-      'appointment.body is longer than 1000000 characters (1000001)',
+      'appointment.body is longer than 250000 characters (250001)',
+    ],
+    [
+      'body that stores over the snapshot budget (every quote escaped)',
+      upsertBody({ body: '"'.repeat(200_000) }),
+      'appointment',
+      'appointment is 400270 characters once stored; at most 300000 (shorten appointment.body)',
     ],
     [
       'long location',
@@ -502,10 +502,10 @@ describe('parseChangeMessage: rejections name the field and say why', () => {
       'appointment.resources must be an array, got an object',
     ],
     [
-      '501 resources',
-      upsertBody({ resources: Array.from({ length: 501 }, (_, i) => ({ ...room, id: `R-${i}` })) }),
+      '101 resources',
+      upsertBody({ resources: Array.from({ length: 101 }, (_, i) => ({ ...room, id: `R-${i}` })) }),
       'appointment.resources',
-      'appointment.resources has 501 entries; at most 500 are allowed',
+      'appointment.resources has 101 entries; at most 100 are allowed',
     ],
     [
       'resource not an object',

@@ -114,13 +114,13 @@ describe('ChangeProcessor: settings problems (DSEX003/004/006 before any call)',
       'tenant malformed',
       { EXCHANGE_TENANT_ID: 'https://contoso' },
       'DSEX004',
-      'EXCHANGE_TENANT_ID "https://contoso" is neither',
+      'EXCHANGE_TENANT_ID is neither a Directory (tenant) ID (a GUID) nor a domain name; the value set (15 characters) is not shown',
     ],
     [
       'client id malformed',
       { EXCHANGE_CLIENT_ID: 'my-app' },
       'DSEX003',
-      'EXCHANGE_CLIENT_ID "my-app" is not an Application (client) ID',
+      'EXCHANGE_CLIENT_ID is not an Application (client) ID (a GUID); the value set (6 characters) is not shown',
     ],
   ];
   for (const [what, settings, code, problem] of cases) {

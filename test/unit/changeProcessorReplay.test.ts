@@ -40,7 +40,7 @@ describe('ChangeProcessor: replays', () => {
     await c.processor.process(appointment('A-1', 2, [R1]));
     c.exchange.heal(R1.mailbox);
     c.clock.advance(5 * MINUTE);
-    const last = await c.processor.process(replay(TX1, TX2));
+    const last = await c.replayClaimed(replay(TX1, TX2));
 
     for (const id of [TX1, TX2]) {
       expect(outcome(await c.transactions.getTransaction(id))).toEqual({
@@ -63,19 +63,23 @@ describe('ChangeProcessor: replays', () => {
     c.exchange.fail(R1.mailbox, graphAnswers.unavailable, { action: 'delete', times: 1 });
     const failed = await c.processor.process(remove('A-1', 2, 'A-1-v2'));
     expect(outcome(failed)?.code).toBe('DSEX040');
-    const row = await c.processor.process(replay(TX2));
+    const row = await c.replayClaimed(replay(TX2));
     expect(outcome(row)).toEqual({ status: 'Success', code: null, attempts: 2, nextAttemptAt: null });
     expect(row?.operation).toBe('delete');
     expect(c.exchange.events(R1.mailbox)).toEqual([]);
   });
 
-  it('marks an older failed row superseded (DSEX022) when the newest change already synced', async () => {
+  it('marks a row superseded (DSEX022) when a newer change synced while its replay was queued', async () => {
     const c = core();
     c.exchange.fail(R1.mailbox, graphAnswers.unavailable, { times: 1 });
     await c.processor.process(appointment('A-1', 1, [R1]));
+    const [entry] = await c.transactions.listPending('A-1');
+    if (!entry) throw new Error('no pending entry');
+    await c.transactions.claimPending(entry, entry.nextAttemptAt, entry.attempts + 1, 'replay:in-flight');
     await c.processor.process(appointment('A-1', 2, [R1]));
+    expect((await c.transactions.getTransaction(TX1))?.status).toBe('Failed');
     const calls = c.exchange.calls.length;
-    const row = await c.processor.process(replay(TX1));
+    const row = await c.processor.process(replay(TX1), { messageId: 'replay:in-flight' });
 
     expect(outcome(row)).toEqual({ status: 'Skipped', code: 'DSEX022', attempts: 2, nextAttemptAt: null });
     expect(row?.message).toBe(
@@ -85,19 +89,21 @@ describe('ChangeProcessor: replays', () => {
     expect(await c.transactions.listPending()).toEqual([]);
   });
 
-  it('does nothing for rows that succeeded or do not exist, and says so in the log', async () => {
+  it('refuses a replay listing rows that succeeded or do not exist (DSEX051) and changes nothing', async () => {
     const c = core();
     await c.processor.process(appointment('A-1', 1, [R1]));
-    const result = await c.processor.process(replay(TX1, 'tx-never-written'));
-    expect(result).toBeUndefined();
-    expect(c.log.lines.map((l) => l.message)).toContain('replay found nothing left to do');
-    expect((await c.transactions.getTransaction(TX1))?.attempts).toBe(1);
+    const before = await c.transactions.getTransaction(TX1);
+    const result = await c.replayClaimed(replay(TX1, 'tx-never-written'));
+    expect(result?.code).toBe('DSEX051');
+    expect(result?.message).toContain('2 of the 2 transactions it lists');
+    expect(await c.transactions.getTransaction(TX1)).toEqual(before);
+    expect(await c.transactions.getTransaction('tx-never-written')).toBeUndefined();
   });
 
   it('records DSUNK001 when the appointment has no stored state', async () => {
     const c = core();
     await c.transactions.recordTransaction(orphanRow(), null);
-    const row = await c.processor.process(replay('tx-orphan'));
+    const row = await c.replayClaimed(replay('tx-orphan'));
     expect(outcome(row)).toEqual({
       status: 'Failed',
       code: 'DSUNK001',
@@ -113,7 +119,7 @@ describe('ChangeProcessor: replays', () => {
   it('logs the DSUNK001 of a replay with no stored state, as its message promises', async () => {
     const c = core();
     await c.transactions.recordTransaction(orphanRow(), null);
-    await c.processor.process(replay('tx-orphan'));
+    await c.replayClaimed(replay('tx-orphan'));
     expect(c.log.lines.filter((l) => l.level === 'error')).toHaveLength(1);
   });
 

@@ -1,24 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { replayMessageId, transactionIdFor } from '../../shared/domain/ids';
-import type { RetryPassReport } from '../../shared/domain/retryPass';
 import { resourceChange } from '../support/changes';
 import { appointment, type Core, core, DAY, MINUTE, room, START } from '../support/coreScenario';
 import { entraAnswers, type GraphAnswer, graphAnswers } from '../support/inMemoryPorts';
+import { counted } from '../support/retryReports';
 
 const R1 = room('R1');
 const TX1 = transactionIdFor('A-1-v1');
 
-const idle: RetryPassReport = {
-  pending: 0,
-  replayed: 0,
-  appointments: 0,
-  agedOut: 0,
-  notDue: 0,
-  heldByProbe: 0,
-  waitingOnResource: 0,
-  lostClaims: 0,
-  probes: {},
-};
+const idle = counted();
 
 /** A-1 v1 to R1, failing with `answer` on every call to R1 until healed. */
 async function failing(answer: GraphAnswer): Promise<Core> {
@@ -27,6 +17,26 @@ async function failing(answer: GraphAnswer): Promise<Core> {
   await c.processor.process(appointment('A-1', 1, [R1]));
   return c;
 }
+
+describe('RetryPass: the credential expiry it reports', () => {
+  it('logs the whole days left on the secret each pass, so an alert follows the setting as set now', async () => {
+    const c = core();
+    c.env.EXCHANGE_CLIENT_SECRET_EXPIRES_ON = new Date(START.getTime() + 14 * DAY + 1).toISOString();
+    expect(await c.retryPass.run()).toEqual({ ...idle, credentialDaysLeft: 14 });
+    c.env.EXCHANGE_CLIENT_SECRET_EXPIRES_ON = new Date(START.getTime() - 1).toISOString();
+    expect((await c.retryPass.run()).credentialDaysLeft).toBe(-1);
+    expect(
+      c.log.lines.filter((l) => l.message === 'retry pass').map((l) => l.properties.credentialDaysLeft),
+    ).toEqual([14, -1]);
+  });
+
+  it('reports nothing when the expiry is unset or malformed', async () => {
+    const c = core();
+    expect(await c.retryPass.run()).toEqual(idle);
+    c.env.EXCHANGE_CLIENT_SECRET_EXPIRES_ON = 'soon';
+    expect(await c.retryPass.run()).toEqual(idle);
+  });
+});
 
 describe('RetryPass: window', () => {
   it('ages out a row unresolved for the whole window: needs manual action, no longer pending', async () => {

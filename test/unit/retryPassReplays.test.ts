@@ -87,21 +87,24 @@ describe('RetryPass: replays', () => {
 });
 
 describe('RetryPass: replayNow', () => {
-  it('sends one manual replay per click of the same attempt, and a new one after it ran', async () => {
+  it('answers the same message id while the manual replay is queued, and a new one after it ran', async () => {
     const c = core();
     c.exchange.fail(R1.mailbox, graphAnswers.unavailable);
     await c.processor.process(appointment('A-1', 1, [R1]));
+    c.clock.advance(MINUTE);
     const first = await c.retryPass.replayNow(TX1);
     expect(first).toEqual({
-      messageId: `${replayMessageId(TX1, 1)}:manual`,
+      messageId: `${replayMessageId(TX1, 1)}:manual:${START.getTime()}`,
       request: { kind: 'replay', appointmentId: 'A-1', transactionIds: [TX1], reason: 'manual' },
     });
-    await c.retryPass.replayNow(TX1);
+    expect((await c.retryPass.replayNow(TX1)).messageId).toBe(first.messageId);
     expect([c.sender.accepted.length, c.sender.dropped.length]).toEqual([1, 1]);
 
     const [row] = await c.deliverReplays();
-    expect([row?.status, row?.attempts]).toEqual(['Failed', 2]);
-    expect((await c.retryPass.replayNow(TX1)).messageId).toBe(`${replayMessageId(TX1, 2)}:manual`);
+    expect([row?.status, row?.attempts]).toEqual(['Failed', 1]);
+    c.clock.advance(MINUTE);
+    const next = await c.retryPass.replayNow(TX1);
+    expect(next.messageId).toBe(`${replayMessageId(TX1, 1)}:manual:${START.getTime() + MINUTE}`);
     expect(c.sender.accepted).toHaveLength(1);
   });
 
@@ -110,6 +113,7 @@ describe('RetryPass: replayNow', () => {
   it('a manual replay of the newest row resolves its older sibling as superseded', async () => {
     const c = await threeDueRows();
     c.exchange.heal(R1.mailbox);
+    c.clock.advance(MINUTE);
     await c.retryPass.replayNow(TX2);
     await c.deliverReplays();
     expect((await c.transactions.getTransaction(TX2))?.status).toBe('Success');

@@ -66,7 +66,8 @@ describe('readExchangeCredentials', () => {
         {
           setting: 'EXCHANGE_CLIENT_SECRET_EXPIRES_ON',
           kind: 'malformed',
-          message: 'EXCHANGE_CLIENT_SECRET_EXPIRES_ON "soon" is not a date (use ISO 8601, e.g. 2027-05-31)',
+          message:
+            'EXCHANGE_CLIENT_SECRET_EXPIRES_ON is not a date (use ISO 8601, e.g. 2027-05-31); the value set (4 characters) is not shown, as it may be a secret pasted into the wrong setting',
         },
       ],
     });

@@ -23,9 +23,22 @@ function dayFilter(day: string, filters: Filters): string {
   return conditions.join(' and ');
 }
 
+/**
+ * Counting reads the whole window (its codes only); page loads within this long of each other share
+ * one count, so a page load costs its page size, not the window. Counts are at most this old.
+ */
+export const COUNTS_MAX_AGE_MS = 60_000;
+
 /** The Errors page's reads: only the Failures partitions of the window, newest day first. */
 export class TableFailureIndex implements FailureIndex {
-  constructor(private readonly tables: TableAccess) {}
+  private counted:
+    | { readonly key: string; readonly at: number; readonly counts: Promise<Record<string, number>> }
+    | undefined;
+
+  constructor(
+    private readonly tables: TableAccess,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async listFailures(query: FailureQuery): Promise<{ items: FailureSummary[]; continuationToken?: string }> {
     const pageSize = Math.min(Math.max(1, Math.floor(query.pageSize)), MAX_PAGE_SIZE);
@@ -51,7 +64,21 @@ export class TableFailureIndex implements FailureIndex {
     return { items };
   }
 
-  async countFailuresByCode(since: Date): Promise<Record<string, number>> {
+  countFailuresByCode(since: Date): Promise<Record<string, number>> {
+    const now = this.now();
+    // Windows that start within the same minute count the same rows, give or take that minute.
+    const key = String(Math.floor(since.getTime() / COUNTS_MAX_AGE_MS));
+    const cached = this.counted;
+    if (cached && cached.key === key && now - cached.at < COUNTS_MAX_AGE_MS) return cached.counts;
+    const counts = this.count(since);
+    this.counted = { key, at: now, counts };
+    counts.catch(() => {
+      if (this.counted?.counts === counts) this.counted = undefined;
+    });
+    return counts;
+  }
+
+  private async count(since: Date): Promise<Record<string, number>> {
     const days = daysBack(new Date(), since);
     const partitions = await Promise.all(
       days.map((day) => this.tables.all('Failures', { filter: dayFilter(day, { since }), select: ['Code'] })),

@@ -23,7 +23,7 @@ export interface TableStores {
 /** The connector's Table Storage; `tablePrefix` isolates tests that share one account. */
 export function createTableStores(
   connection: ServiceConnection,
-  options: { tablePrefix?: string } = {},
+  options: { tablePrefix?: string; now?: () => number } = {},
 ): TableStores {
   const tables = new TableAccess(connection, options.tablePrefix ?? '');
   const resources = new TableResourceStore(tables);
@@ -32,7 +32,7 @@ export function createTableStores(
     appointments: new TableAppointmentStore(tables),
     resources,
     cachedResources: new CachedResourceStore(resources),
-    failures: new TableFailureIndex(tables),
+    failures: new TableFailureIndex(tables, options.now),
     operationCount: () => tables.operations,
     entityReads: () => tables.entitiesRead,
   };

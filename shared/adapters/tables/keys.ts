@@ -1,6 +1,8 @@
-/** Table keys forbid / \ # ? and control characters; every id from a message is encoded first. */
+import { storageKey } from '../../domain/storageKeys';
+
+/** Table keys forbid / \ # ? and control characters; every id from a message is encoded first (one rule, in the domain). */
 export function encodeKey(id: string): string {
-  return encodeURIComponent(id);
+  return storageKey(id);
 }
 
 /** `yyyyMMdd` of a date in UTC: the Failures partition of a transaction. */

@@ -53,6 +53,7 @@ export function pendingReplay(entity: Entity): PendingReplay {
     lastAttemptAt: asDate(entity.LastAttemptAt) ?? new Date(0),
     nextAttemptAt: asDate(entity.NextAttemptAt) ?? new Date(0),
     waitingOnResources: readJsonProperties<string[]>(entity, 'WaitingOnResources', []),
+    claim: asString(entity.ReplayClaim) ?? '',
     etag: asString(entity.etag) ?? '',
   };
 }

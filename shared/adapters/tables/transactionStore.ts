@@ -67,12 +67,14 @@ export class TableTransactionStore implements TransactionStore {
     entry: PendingReplay,
     nextAttemptAt: Date,
     attempts = entry.attempts + 1,
+    replayClaim = '',
   ): Promise<boolean> {
     const claim = {
       partitionKey: PENDING_PARTITION,
       rowKey: pendingRowKey(entry.appointmentId, entry.transactionId),
       NextAttemptAt: nextAttemptAt,
       Attempts: attempts,
+      ReplayClaim: replayClaim,
     };
     try {
       await this.tables.call('Pending', (client) =>

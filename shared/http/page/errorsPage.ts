@@ -26,13 +26,14 @@ const COMMON_HEADERS = {
   'referrer-policy': 'no-referrer',
 };
 
-const ASSETS: Record<string, { contentType: string; body: string }> = {
-  'page.js': { contentType: 'text/javascript; charset=utf-8', body: PAGE_SCRIPT },
-  'page.css': { contentType: 'text/css; charset=utf-8', body: PAGE_STYLE },
-};
+/** A Map, not an object: `constructor` or `__proto__` must not find anything. */
+const ASSETS = new Map<string, { contentType: string; body: string }>([
+  ['page.js', { contentType: 'text/javascript; charset=utf-8', body: PAGE_SCRIPT }],
+  ['page.css', { contentType: 'text/css; charset=utf-8', body: PAGE_STYLE }],
+]);
 
 function asset(name: string): HttpResponseInit {
-  const found = ASSETS[name];
+  const found = ASSETS.get(name);
   if (!found) return { status: 404, headers: COMMON_HEADERS, body: 'Not found' };
   return {
     headers: { ...COMMON_HEADERS, 'content-type': found.contentType, 'cache-control': 'max-age=300' },

@@ -38,13 +38,14 @@ export const PAGE_SCRIPT = `'use strict';
   }
 
   /** Polls the row (at most 30 s) until the replay has run, then shows its new state. */
-  async function watch(id, button, row, result, attemptsBefore) {
+  async function watch(id, button, row, result, lastAttemptBefore) {
     for (let poll = 0; poll < 60; poll++) {
       await new Promise((resolve) => setTimeout(resolve, 500));
       const response = await fetch(api('errors/' + encodeURIComponent(id)), { headers });
       if (!response.ok) continue;
       const { transaction } = await readJson(response);
-      if (!transaction || transaction.attempts <= attemptsBefore) continue;
+      // A manual replay counts no attempt; its outcome shows as a newer last attempt.
+      if (!transaction || transaction.lastAttemptAt <= lastAttemptBefore) continue;
       row.querySelector('.status').textContent = transaction.status;
       row.querySelector('.attempts').textContent = String(transaction.attempts);
       row.dataset.state = transaction.status;
@@ -70,7 +71,7 @@ export const PAGE_SCRIPT = `'use strict';
         return;
       }
       result.textContent = 'Replay queued (' + body.messageId + ').';
-      await watch(id, button, row, result, Number(row.dataset.attempts));
+      await watch(id, button, row, result, row.dataset.lastAttempt);
     } catch (error) {
       result.textContent = 'Replay failed: ' + error.message;
       button.disabled = false;

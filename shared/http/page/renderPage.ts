@@ -97,7 +97,7 @@ function nextRetry(item: FailureSummary): SafeHtml {
 
 function row(state: PageState, item: FailureSummary): SafeHtml {
   const entry = item.code ? catalogueEntry(item.code) : undefined;
-  return html`<tr data-transaction-id="${item.transactionId}" data-attempts="${item.attempts}" class="retry-${entry?.retry.replace(' ', '-') ?? 'none'}${item.needsManualAction ? ' manual' : ''}">
+  return html`<tr data-transaction-id="${item.transactionId}" data-last-attempt="${item.lastAttemptAt.toISOString()}" class="retry-${entry?.retry.replace(' ', '-') ?? 'none'}${item.needsManualAction ? ' manual' : ''}">
 <td>${time(item.lastAttemptAt)}</td>
 <td class="code-cell">${entry ? html`<a class="code" href="${pageHref(state, { lookup: entry.code })}#lookup">${entry.code}</a><br><span class="title">${entry.title}</span>` : ''}</td>
 <td class="status">${item.status}</td>

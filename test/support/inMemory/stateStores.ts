@@ -4,7 +4,7 @@ import type {
   ResourceStore,
   StoredAppointment,
 } from '../../../shared/domain/ports';
-import { nextEtag, stored } from './entities';
+import { nextEtag, stored, tableKey } from './entities';
 
 /**
  * Appointments as `TableAppointmentStore` keeps them: one entity each (state, mappings, open
@@ -22,6 +22,7 @@ export class InMemoryAppointmentStore implements AppointmentStore {
     read: StoredAppointment,
     update: (current: StoredAppointment) => StoredAppointment,
   ): Promise<StoredAppointment> {
+    tableKey(read.appointmentId);
     const current = this.rows.get(read.appointmentId);
     const base = current?.etag === read.etag ? read : await this.getAppointment(read.appointmentId);
     const next = { ...update(base), etag: nextEtag() };
@@ -44,6 +45,7 @@ export class InMemoryResourceStore implements ResourceStore {
   }
 
   async saveResourceIfNewer(state: ResourceState): Promise<boolean> {
+    tableKey(state.id);
     const current = this.rows.get(state.id);
     if (current && !(state.changedAt.getTime() >= current.changedAt.getTime())) return false;
     this.rows.set(state.id, stored(state));

@@ -1,7 +1,9 @@
+import { failureEntry as failureEntity } from '../../../shared/adapters/tables/failureEntry';
 import { dayKey, newestFirstRowKey } from '../../../shared/adapters/tables/keys';
+import { transactionRow } from '../../../shared/adapters/tables/transactionRow';
 import type { FailureSummary, PendingReplay, TransactionStore } from '../../../shared/domain/ports';
 import type { TransactionRecord } from '../../../shared/domain/transaction';
-import { nextEtag, stored } from './entities';
+import { checkEntity, nextEtag, stored, tableKey } from './entities';
 
 /** A Failures entry as `failureEntry` writes it, under its day partition and newest-first row key. */
 export interface FailureEntry {
@@ -43,6 +45,7 @@ function pendingEntry(record: TransactionRecord, nextAttemptAt: Date): PendingRe
     lastAttemptAt: record.lastAttemptAt,
     nextAttemptAt,
     waitingOnResources: record.waitingOnResources ?? [],
+    claim: '',
     etag: nextEtag(),
   };
 }
@@ -71,6 +74,9 @@ export class InMemoryTransactionStore implements TransactionStore {
 
   async recordTransaction(record: TransactionRecord, previous?: TransactionRecord | null): Promise<void> {
     if (this.writeFailure) throw this.writeFailure;
+    checkEntity(transactionRow(record));
+    if (record.status !== 'Success') checkEntity(failureEntity(record));
+    if (record.nextAttemptAt) tableKey(record.appointmentId, record.transactionId);
     this.rows.set(record.transactionId, stored(record));
     const neverRecorded = previous === null;
     const failure = failureEntry(record);
@@ -93,6 +99,7 @@ export class InMemoryTransactionStore implements TransactionStore {
     entry: PendingReplay,
     nextAttemptAt: Date,
     attempts = entry.attempts + 1,
+    claim = '',
   ): Promise<boolean> {
     const current = this.pending.get(entry.transactionId);
     // 404 (entry gone) and 412 (ETag moved on) both mean another writer got there first.
@@ -101,6 +108,7 @@ export class InMemoryTransactionStore implements TransactionStore {
       ...current,
       nextAttemptAt,
       attempts,
+      claim,
       etag: nextEtag(),
     });
     return true;
