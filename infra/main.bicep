@@ -1,7 +1,8 @@
 // Exchange connector: everything the Function App needs in Azure, identity-based throughout.
 // `azd up` provisions this file (parameters in main.parameters.json) and deploys the `api` service;
 // `az deployment group create` works too (docs/deploy.md). No key, connection string or secret
-// literal appears here: the one secret arrives as a @secure() parameter and lives in Key Vault.
+// literal appears here: the one secret (credential type secret) arrives as a @secure() parameter and
+// lives in Key Vault; a certificate lives in Key Vault too; a managed identity needs neither.
 targetScope = 'resourceGroup'
 
 import { appSettingType, tagsType } from 'modules/types.bicep'
@@ -26,10 +27,27 @@ param exchangeTenantId string = ''
 @description('EXCHANGE_CLIENT_ID: application (client) ID of the Exchange app registration.')
 param exchangeClientId string
 
+@allowed([
+  'secret'
+  'certificate'
+  'managedIdentity'
+])
+@description('EXCHANGE_CREDENTIAL_TYPE: how the connector authenticates as the app registration. managedIdentity: this deployment\'s user-assigned identity as a federated credential, no Key Vault secret at all; certificate: the Key Vault certificate exchangeClientCertificateName (docs/deploy.md).')
+param exchangeCredentialType string = 'secret'
+
 @secure()
-@minLength(1)
-@description('Client secret value of the Exchange app registration. Stored in Key Vault; the app setting EXCHANGE_CLIENT_SECRET is a Key Vault reference to it.')
+@description('Client secret value of the Exchange app registration, for exchangeCredentialType secret (empty otherwise). Stored in Key Vault; the app setting EXCHANGE_CLIENT_SECRET is a Key Vault reference to it.')
 param exchangeClientSecret string
+
+@minLength(1)
+@description('For exchangeCredentialType certificate: name of the Key Vault certificate (created or imported after the vault exists, docs/deploy.md); EXCHANGE_CLIENT_CERTIFICATE is a Key Vault reference to its secret.')
+param exchangeClientCertificateName string = 'exchange-client-certificate'
+
+@description('EXCHANGE_CLIENT_CERTIFICATE_SEND_X5C: send the certificate chain (x5c) for subject name and issuer authentication.')
+param exchangeClientCertificateSendX5c bool = false
+
+@description('EXCHANGE_FEDERATED_AUDIENCE: audience of the managed identity\'s token for the federated credential. Empty: the connector picks the cloud\'s (api://AzureADTokenExchange in the public cloud).')
+param exchangeFederatedAudience string = ''
 
 // Named for the credential, not the secret: the value is a date, and the linter rightly treats
 // parameters named *secret* as secrets.
@@ -178,7 +196,9 @@ module keyVault 'modules/keyVault.bicep' = {
     location: location
     tags: tags
     secretName: clientSecretName
-    secretValue: exchangeClientSecret
+    // Only the secret type keeps a secret in the vault.
+    holdsSecret: exchangeCredentialType == 'secret'
+    secretValue: exchangeCredentialType == 'secret' ? exchangeClientSecret : ''
     softDeleteRetentionInDays: keyVaultSoftDeleteRetentionInDays
     purgeProtection: keyVaultPurgeProtection
   }
@@ -193,6 +213,7 @@ module roles 'modules/roles.bicep' = {
     storageAccountName: storage.outputs.name
     keyVaultName: keyVault.outputs.name
     keyVaultSecretName: keyVault.outputs.secretName
+    readsCertificate: exchangeCredentialType == 'certificate'
     applicationInsightsName: monitoring.outputs.applicationInsightsName
   }
 }
@@ -237,8 +258,37 @@ var appSettings appSettingType[] = [
     value: exchangeClientId
   }
   {
+    name: 'EXCHANGE_CREDENTIAL_TYPE'
+    value: exchangeCredentialType
+  }
+  {
     name: 'EXCHANGE_CLIENT_SECRET'
-    value: '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=${keyVault.outputs.secretName})'
+    value: exchangeCredentialType == 'secret' ? '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=${keyVault.outputs.secretName})' : ''
+  }
+  {
+    name: 'EXCHANGE_CLIENT_CERTIFICATE'
+    value: exchangeCredentialType == 'certificate' ? '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=${exchangeClientCertificateName})' : ''
+  }
+  // A file path and its password are for local runs; Key Vault serves the certificate without a password.
+  {
+    name: 'EXCHANGE_CLIENT_CERTIFICATE_PATH'
+    value: ''
+  }
+  {
+    name: 'EXCHANGE_CLIENT_CERTIFICATE_PASSWORD'
+    value: ''
+  }
+  {
+    name: 'EXCHANGE_CLIENT_CERTIFICATE_SEND_X5C'
+    value: string(exchangeClientCertificateSendX5c)
+  }
+  {
+    name: 'EXCHANGE_MANAGED_IDENTITY_CLIENT_ID'
+    value: exchangeCredentialType == 'managedIdentity' ? identity.outputs.clientId : ''
+  }
+  {
+    name: 'EXCHANGE_FEDERATED_AUDIENCE'
+    value: exchangeFederatedAudience
   }
   {
     name: 'EXCHANGE_CLIENT_SECRET_EXPIRES_ON'
@@ -355,3 +405,5 @@ output SERVICE_BUS_QUEUE_NAME string = serviceBus.outputs.queueName
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
+// The subject of the federated credential for exchangeCredentialType managedIdentity (docs/deploy.md).
+output AZURE_MANAGED_IDENTITY_PRINCIPAL_ID string = identity.outputs.principalId

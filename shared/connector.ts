@@ -5,7 +5,12 @@ import { MailboxLimiter } from './adapters/mailboxLimiter';
 import { ServiceBusReplaySender, serviceBusClient } from './adapters/serviceBusReplaySender';
 import { createTableStores, type TableStores } from './adapters/tables';
 import { ChangeProcessor } from './domain/changeProcessor';
-import { describeProblems, type ExchangeCredentials, type SettingsResult } from './domain/credentials';
+import {
+  type CredentialExpiry,
+  describeProblems,
+  type ExchangeCredentials,
+  type SettingsResult,
+} from './domain/credentials';
 import { DeadLetterSweeper } from './domain/deadLetterSweeper';
 import type { OperationalLog } from './domain/ports';
 import { redactDeep } from './domain/redaction';
@@ -14,9 +19,9 @@ import {
   credentialsFingerprint,
   type Environment,
   type InfrastructureSettings,
+  readCredentialExpiry,
   readExchangeCredentials,
   readInfrastructureSettings,
-  readSecretExpiry,
   secretValues,
 } from './settings';
 
@@ -28,15 +33,15 @@ export interface Connector {
   readonly serviceBus: ServiceBusClient;
   /** The Exchange credentials as set now: read on every use, so a corrected secret takes effect at once. */
   credentials(): SettingsResult<ExchangeCredentials>;
-  /** The client secret's expiry date, when set: informational, never blocks a sync. */
-  secretExpiry(): SettingsResult<Date | undefined>;
+  /** When the client secret or certificate expires, when known: informational, never blocks a sync. */
+  secretExpiry(): SettingsResult<CredentialExpiry | undefined>;
   /** A processor that logs to the given sink (one per invocation). */
   processor(log: OperationalLog): ChangeProcessor;
   /** A sweeper of the queue's dead-letter subqueue that logs to the given sink (one per invocation). */
   deadLetterSweeper(log: OperationalLog): DeadLetterSweeper;
   /** A retry pass (also the Errors page's manual replay) that logs to the given sink. */
   retryPass(log: OperationalLog, clock?: { now: () => Date }): RetryPass;
-  /** The secret values that must never appear in a row, a log line or a response. */
+  /** The secret values (and client assertions) that must never appear in a row, a log line or a response. */
   secrets(): string[];
   close(): Promise<void>;
 }
@@ -64,7 +69,7 @@ export function buildConnector(env: Environment = process.env): Connector {
   const limiter = new MailboxLimiter(4);
   const gateways = new Map<string, GraphCalendarGateway>();
   const credentials = () => readExchangeCredentials(env);
-  const secrets = () => secretValues(env);
+  const secrets = () => [...secretValues(env), ...tokens.assertionsInUse()];
   const calendars = (exchange: ExchangeCredentials) => {
     const key = credentialsFingerprint(exchange);
     let gateway = gateways.get(key);
@@ -84,7 +89,7 @@ export function buildConnector(env: Environment = process.env): Connector {
     tokens,
     serviceBus,
     credentials,
-    secretExpiry: () => readSecretExpiry(env),
+    secretExpiry: () => readCredentialExpiry(env),
     secrets,
     processor: (log) =>
       new ChangeProcessor({
@@ -117,7 +122,7 @@ export function buildConnector(env: Environment = process.env): Connector {
         sender: replaySender,
         log,
         windowDays: settings.retryWindowDays,
-        credentialExpiry: () => readSecretExpiry(env),
+        credentialExpiry: () => readCredentialExpiry(env),
       }),
     close: async () => {
       for (const gateway of gateways.values()) gateway.close();

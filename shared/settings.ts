@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { ExchangeCredentials, SettingProblem, SettingsResult } from './domain/credentials';
+import { CREDENTIAL_SOURCE_SETTINGS, readCredentialSource, sourceSecretValues } from './credentialSettings';
+import type {
+  CredentialExpiry,
+  ExchangeCredentials,
+  SettingProblem,
+  SettingsResult,
+} from './domain/credentials';
 
 /**
  * Every app setting the connector reads. The README's table, `local.settings.example.json` and the
@@ -23,8 +29,16 @@ export const SETTINGS: readonly SettingDefinition[] = [
   },
   { name: 'EXCHANGE_CLIENT_ID', meaning: 'Application (client) ID of the Exchange app registration' },
   {
+    name: 'EXCHANGE_CREDENTIAL_TYPE',
+    meaning:
+      "How the connector authenticates as the app registration: `secret`, `certificate`, or `managedIdentity` (the Function App's user-assigned managed identity as a federated identity credential, nothing to rotate)",
+    defaultValue: 'secret',
+  },
+  {
     name: 'EXCHANGE_CLIENT_SECRET',
-    meaning: 'Client secret of the app registration (a Key Vault reference in Azure)',
+    meaning:
+      'Client secret of the app registration (a Key Vault reference in Azure); required when EXCHANGE_CREDENTIAL_TYPE is `secret`',
+    optional: true,
     secret: true,
   },
   {
@@ -32,6 +46,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
     meaning: 'Expiry date of the client secret (ISO 8601); the health check warns from 30 days before',
     optional: true,
   },
+  ...CREDENTIAL_SOURCE_SETTINGS,
   {
     name: 'EXCHANGE_AUTHORITY_HOST',
     meaning: 'Microsoft Entra ID authority host (national clouds differ)',
@@ -157,7 +172,6 @@ export function readExchangeCredentials(env: Environment = process.env): Setting
   };
   const tenantId = required('EXCHANGE_TENANT_ID', 'the Directory (tenant) ID');
   const clientId = required('EXCHANGE_CLIENT_ID', 'the Application (client) ID');
-  const clientSecret = required('EXCHANGE_CLIENT_SECRET', 'the client secret value');
   if (tenantId && !isValidTenantId(tenantId)) {
     problems.push({
       setting: 'EXCHANGE_TENANT_ID',
@@ -174,24 +188,17 @@ export function readExchangeCredentials(env: Environment = process.env): Setting
   }
   const authorityHost = httpsUrl(env, 'EXCHANGE_AUTHORITY_HOST', problems);
   const graphEndpoint = httpsUrl(env, 'GRAPH_ENDPOINT', problems);
-  if (problems.length > 0) return { ok: false, problems };
-  return {
-    ok: true,
-    value: {
-      tenantId,
-      clientId,
-      clientSecret,
-      authorityHost,
-      graphEndpoint,
-    },
-  };
+  const source = readCredentialSource({
+    value: (name) => settingValue(env, name),
+    required,
+    problems,
+    authorityHost,
+  });
+  if (!source || problems.length > 0) return { ok: false, problems };
+  return { ok: true, value: { tenantId, clientId, authorityHost, graphEndpoint, ...source } };
 }
 
-/**
- * The client secret's expiry date, when given. Optional and only informational: a malformed value is
- * a problem for the health check to show, never a reason to stop syncing.
- */
-export function readSecretExpiry(env: Environment = process.env): SettingsResult<Date | undefined> {
+function secretExpirySetting(env: Environment): SettingsResult<Date | undefined> {
   const expiry = settingValue(env, 'EXCHANGE_CLIENT_SECRET_EXPIRES_ON');
   if (!expiry) return { ok: true, value: undefined };
   const expiresOn = new Date(expiry);
@@ -208,6 +215,27 @@ export function readSecretExpiry(env: Environment = process.env): SettingsResult
     };
   }
   return { ok: true, value: expiresOn };
+}
+
+/**
+ * When the credential in use expires: the client secret's EXCHANGE_CLIENT_SECRET_EXPIRES_ON, or the
+ * certificate's own expiry; a managed identity has none. Only informational: a malformed date is a
+ * problem for the health check to show, never a reason to stop syncing.
+ */
+export function readCredentialExpiry(
+  env: Environment = process.env,
+): SettingsResult<CredentialExpiry | undefined> {
+  const credentials = readExchangeCredentials(env);
+  if (credentials.ok && credentials.value.type === 'certificate') {
+    return {
+      ok: true,
+      value: { credential: 'client certificate', expiresOn: credentials.value.certificate.notAfter },
+    };
+  }
+  if (credentials.ok && credentials.value.type === 'managedIdentity') return { ok: true, value: undefined };
+  const setting = secretExpirySetting(env);
+  if (!setting.ok || !setting.value) return setting as SettingsResult<undefined>;
+  return { ok: true, value: { credential: 'client secret', expiresOn: setting.value } };
 }
 
 function connection(env: Environment, prefix: string, endpointSuffix: string): ServiceConnection | undefined {
@@ -290,11 +318,34 @@ export function readInfrastructureSettings(
  * from or where they are used.
  */
 export function credentialsFingerprint(credentials: ExchangeCredentials): string {
-  const { authorityHost, tenantId, clientId, clientSecret, graphEndpoint } = credentials;
+  const { authorityHost, tenantId, clientId, graphEndpoint } = credentials;
   return createHash('sha256')
-    .update([authorityHost, tenantId, clientId, clientSecret, graphEndpoint].join('\n'))
+    .update(
+      [
+        credentials.type,
+        authorityHost,
+        tenantId,
+        clientId,
+        graphEndpoint,
+        ...sourceIdentity(credentials),
+      ].join('\n'),
+    )
     .digest('hex')
     .slice(0, 16);
+}
+
+/** What identifies the credential itself: a corrected secret, a renewed certificate, another identity. */
+function sourceIdentity(credentials: ExchangeCredentials): string[] {
+  switch (credentials.type) {
+    case 'secret':
+      return [credentials.clientSecret];
+    case 'certificate': {
+      const { thumbprintSha256, privateKeyPem, sendX5c } = credentials.certificate;
+      return [thumbprintSha256, privateKeyPem, String(sendX5c)];
+    }
+    case 'managedIdentity':
+      return [credentials.managedIdentityClientId, credentials.audience];
+  }
 }
 
 /** Parts of a connection string that are secrets of their own. */
@@ -302,12 +353,13 @@ const CONNECTION_STRING_KEYS = /(?:AccountKey|SharedAccessKey|SharedAccessSignat
 
 /**
  * Every value no row, log line or response may show: the secret settings as they are set, whether
- * or not they are valid, and the keys inside connection strings.
+ * or not they are valid, the keys inside connection strings, and the certificate's private key.
  */
 export function secretValues(env: Environment = process.env): string[] {
   const values = SETTINGS.filter((s) => s.secret).flatMap((s) =>
     [s.name, ...(s.alternatives ?? [])].map((name) => env[name]?.trim() ?? ''),
   );
   const keys = values.flatMap((value) => [...value.matchAll(CONNECTION_STRING_KEYS)].map((m) => m[1] ?? ''));
-  return [...new Set([...values, ...keys])].filter((value) => value !== '');
+  const source = sourceSecretValues((name) => settingValue(env, name));
+  return [...new Set([...values, ...keys, ...source])].filter((value) => value !== '');
 }

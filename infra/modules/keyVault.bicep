@@ -1,5 +1,6 @@
 // Key Vault with Azure RBAC authorization, soft delete and optional purge protection, holding the client secret
-// of the Exchange app registration. The Function App reads it through a Key Vault reference.
+// of the Exchange app registration (or its certificate). The Function App reads it through a Key Vault
+// reference.
 
 import { tagsType } from 'types.bicep'
 
@@ -17,8 +18,11 @@ param tags tagsType
 @description('Name of the secret (Key Vault names allow letters, digits and hyphens only).')
 param secretName string
 
+@description('Whether the vault holds the client secret (credential type secret); false for a certificate or a managed identity.')
+param holdsSecret bool
+
 @secure()
-@description('Client secret value of the Exchange app registration.')
+@description('Client secret value of the Exchange app registration; used only when holdsSecret.')
 param secretValue string
 
 @description('Days a deleted vault or secret can be recovered (fixed once the vault exists).')
@@ -52,7 +56,7 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   }
 }
 
-resource secret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+resource secret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (holdsSecret) {
   parent: vault
   name: secretName
   properties: {
@@ -62,4 +66,5 @@ resource secret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
 }
 
 output name string = vault.name
-output secretName string = secret.name
+// Empty when the vault holds no client secret.
+output secretName string = holdsSecret ? secretName : ''

@@ -16,8 +16,11 @@ param storageAccountName string
 @description('Name of the Key Vault.')
 param keyVaultName string
 
-@description('Name of the secret the Key Vault reference reads.')
+@description('Name of the secret the Key Vault reference reads; empty: no client secret to read.')
 param keyVaultSecretName string
+
+@description('Whether the identity reads a Key Vault certificate (EXCHANGE_CREDENTIAL_TYPE certificate).')
+param readsCertificate bool
 
 @description('Name of the Application Insights component.')
 param applicationInsightsName string
@@ -122,9 +125,22 @@ resource storageTableContributor 'Microsoft.Authorization/roleAssignments@2022-0
 }
 
 // The Key Vault reference of EXCHANGE_CLIENT_SECRET: read that one secret, nothing else in the vault.
-resource keyVaultSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+resource keyVaultSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(keyVaultSecretName)) {
   name: guid(secret.id, principalId, roleIds.keyVaultSecretsUser)
   scope: secret
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.keyVaultSecretsUser)
+  }
+}
+
+// For EXCHANGE_CREDENTIAL_TYPE certificate: the EXCHANGE_CLIENT_CERTIFICATE reference reads the Key
+// Vault certificate's secret (certificate and private key). The certificate is created or imported
+// after the vault exists (docs/deploy.md), so the role is on the vault, which then holds nothing else.
+resource keyVaultCertificateUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (readsCertificate) {
+  name: guid(vault.id, principalId, roleIds.keyVaultSecretsUser)
+  scope: vault
   properties: {
     principalId: principalId
     principalType: 'ServicePrincipal'

@@ -11,6 +11,8 @@ import type { ExchangeCredentials } from '../domain/credentials';
 import { TokenEndpointError } from '../domain/failures';
 import type { TokenProvider } from '../domain/ports';
 import { credentialsFingerprint } from '../settings';
+import { FederatedAssertions } from './federatedAssertions';
+import { msalCredential } from './msalCredential';
 
 export interface EntraTokenProviderOptions {
   /** How long one request to Microsoft Entra ID may take before it counts as a transient failure. */
@@ -142,9 +144,16 @@ export class EntraTokenProvider implements TokenProvider {
    */
   private readonly tokens = new Map<string, { token: string; renewAt: number }>();
   private readonly timeoutMs: number;
+  private readonly assertions: FederatedAssertions;
 
   constructor(options: EntraTokenProviderOptions = {}) {
     this.timeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.assertions = new FederatedAssertions(this.timeoutMs);
+  }
+
+  /** The managed identity tokens held as client assertions: secrets no row or log line may show. */
+  assertionsInUse(): string[] {
+    return this.assertions.values();
   }
 
   acquireToken(credentials: ExchangeCredentials): Promise<string> {
@@ -192,7 +201,7 @@ export class EntraTokenProvider implements TokenProvider {
       const application = new ConfidentialClientApplication({
         auth: {
           clientId: credentials.clientId,
-          clientSecret: credentials.clientSecret,
+          ...msalCredential(credentials, this.assertions),
           authority,
           knownAuthorities: [new URL(credentials.authorityHost).host],
           authorityMetadata: authorityMetadata(authority),
@@ -215,7 +224,8 @@ function toTokenEndpointError(error: unknown, answer: ErrorAnswer | undefined): 
   if (error instanceof TokenEndpointError) return error;
   if (error instanceof ServerError || error instanceof InteractionRequiredAuthError) {
     const aadsts = error.errorNo !== undefined && error.errorNo !== '' ? Number(error.errorNo) : undefined;
-    const firstLine = (error.errorMessage.split(/\r?\n/)[0] ?? '').slice(0, 300);
+    // Long enough for the thumbprint or assertion values Entra quotes (AADSTS700027, 700213).
+    const firstLine = (error.errorMessage.split(/\r?\n/)[0] ?? '').slice(0, 600);
     const httpStatus = (error instanceof ServerError ? error.status : undefined) ?? answer?.status;
     return new TokenEndpointError(firstLine || error.errorCode, {
       ...(aadsts !== undefined && Number.isFinite(aadsts) ? { aadsts } : {}),

@@ -22,6 +22,9 @@ export type Code =
   | 'DSEX004'
   | 'DSEX005'
   | 'DSEX006'
+  | 'DSEX007'
+  | 'DSEX008'
+  | 'DSEX009'
   | 'DSEX010'
   | 'DSEX011'
   | 'DSEX012'
@@ -32,9 +35,11 @@ export type Code =
   | 'DSEX030'
   | 'DSEX040'
   | 'DSEX041'
+  | 'DSEX042'
   | 'DSEX050'
   | 'DSEX051'
   | 'DSEX052'
+  | 'DSEX060'
   | 'DSUNK001';
 
 /** Which probe of the retry pass decides that a fix-config failure can be replayed. */
@@ -84,6 +89,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       'Under Certificates & secrets, generate a new client secret. Copy the secret value immediately: it is only shown once.',
       'Update EXCHANGE_CLIENT_SECRET (the Key Vault secret in Azure) with the new value, and EXCHANGE_CLIENT_SECRET_EXPIRES_ON with its expiry date.',
       'Client secrets expire after 6, 12 or 24 months. Set a reminder to rotate them before they expire; the health check warns 30 days ahead when EXCHANGE_CLIENT_SECRET_EXPIRES_ON is set.',
+      "To stop rotating secrets: in Azure, make the Function App's user-assigned managed identity a federated credential of the app registration and set EXCHANGE_CREDENTIAL_TYPE to managedIdentity (nothing expires or can leak), or use a Key Vault certificate with EXCHANGE_CREDENTIAL_TYPE set to certificate (Key Vault can renew it). docs/deploy.md has the commands for both.",
       CREDENTIAL_RECOVERY,
     ],
   },
@@ -167,10 +173,64 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     severity: 90,
     aadsts: [7000218],
     meaning:
-      'The credentials are incomplete: EXCHANGE_TENANT_ID, EXCHANGE_CLIENT_ID or EXCHANGE_CLIENT_SECRET is missing or malformed (the message names which), or Microsoft Entra ID answered AADSTS7000218 because no secret reached it.',
+      'The credentials are incomplete: EXCHANGE_TENANT_ID, EXCHANGE_CLIENT_ID or the credential of EXCHANGE_CREDENTIAL_TYPE is missing or malformed (the message names which): EXCHANGE_CLIENT_SECRET for secret, EXCHANGE_CLIENT_CERTIFICATE or EXCHANGE_CLIENT_CERTIFICATE_PATH (a certificate with its private key) for certificate, EXCHANGE_MANAGED_IDENTITY_CLIENT_ID for managedIdentity. Or Microsoft Entra ID answered AADSTS7000218 because no secret reached it.',
     steps: [
       'Set every setting the message names in the Function App configuration (Environment variables) or local.settings.json.',
-      'In Azure, check that the Key Vault reference of EXCHANGE_CLIENT_SECRET resolves: the Function App shows a green tick next to a resolved reference.',
+      'In Azure, check that the Key Vault reference of EXCHANGE_CLIENT_SECRET or EXCHANGE_CLIENT_CERTIFICATE resolves: the Function App shows a green tick next to a resolved reference. A certificate must be exportable with its private key (Key Vault certificate policy: Exportable private key).',
+      CREDENTIAL_RECOVERY,
+    ],
+  },
+  {
+    code: 'DSEX007',
+    title: 'Certificate not accepted',
+    status: 'InvalidBackOfficeSettings',
+    retry: 'fix config',
+    replayTrigger: 'token probe',
+    severity: 90,
+    setting: 'EXCHANGE_CLIENT_CERTIFICATE',
+    aadsts: [700027],
+    meaning:
+      'Microsoft Entra ID rejected the client assertion signed with the certificate (AADSTS700027): the certificate is not registered on the app registration ("The key was not found", the message names the thumbprint the connector used), it has expired ("The key used is expired"), or its private key does not match the registered certificate ("failed signature validation"). With subject name and issuer authentication (EXCHANGE_CLIENT_CERTIFICATE_SEND_X5C), the certificate\'s subject or issuer is not one the app trusts.',
+    steps: [
+      'In the Azure portal, open Microsoft Entra ID > App registrations > the Exchange app registration (the Client ID in the message) > Certificates & secrets > Certificates.',
+      'Compare the Thumbprint and Expires columns with the certificate the connector uses: in Key Vault, Certificates > the certificate > its current version shows the X.509 SHA-1 thumbprint; /api/health shows its expiry date.',
+      "If it is missing or expired, upload the public certificate (.cer) there with Upload certificate (Key Vault: the version's Download in CER format), or run az ad app credential reset --id <Client ID> --cert <certificate name> --keyvault <vault name> --append.",
+      "If EXCHANGE_CLIENT_CERTIFICATE_SEND_X5C is true, the app manifest's trustedCertificateSubjects must list the certificate's subject name, and its issuer must be a certificate authority Microsoft Entra ID trusts for the app.",
+      CREDENTIAL_RECOVERY,
+    ],
+  },
+  {
+    code: 'DSEX008',
+    title: 'Client assertion outside its valid time',
+    status: 'InvalidBackOfficeSettings',
+    retry: 'fix config',
+    replayTrigger: 'token probe',
+    severity: 90,
+    aadsts: [700024],
+    meaning:
+      "Microsoft Entra ID rejected the client assertion because it is not within its valid time range (AADSTS700024). With a certificate, the clock of the machine running the connector differs from Microsoft Entra ID's (the assertion is valid for 10 minutes from the local clock); with a managed identity, the token presented as the assertion had expired. The message quotes Entra's current time and the assertion's validity.",
+    steps: [
+      'Compare the current time and the assertion\'s "valid from" and "expiry" in the message: a difference of minutes means a clock skew.',
+      'On a local machine, synchronise the clock (Windows: Settings > Time & language > Sync now; Linux: timedatectl set-ntp true).',
+      'In Azure, restart the Function App (Overview > Restart): it drops any cached managed identity token. If it persists, open a support request with the trace ID from the message.',
+      CREDENTIAL_RECOVERY,
+    ],
+  },
+  {
+    code: 'DSEX009',
+    title: 'No matching federated identity credential',
+    status: 'InvalidBackOfficeSettings',
+    retry: 'fix config',
+    replayTrigger: 'token probe',
+    severity: 90,
+    aadsts: [70021, 700211, 700212, 700213, 7002138],
+    meaning:
+      "The token of the Function App's managed identity reached Microsoft Entra ID, but no federated identity credential of the app registration matches it: its Issuer (AADSTS700211), Audience (AADSTS700212) or Subject identifier (AADSTS700213; AADSTS7002138 when only upper and lower case differ) is not the one the credential names, or the app has no matching credential at all (AADSTS70021). The message names the field and the value the token presented.",
+    steps: [
+      'In the Azure portal, open Microsoft Entra ID > App registrations > the Exchange app registration (the Client ID in the message) > Certificates & secrets > Federated credentials.',
+      'The credential for the connector (scenario "Managed identity", or "Other issuer") must have: Issuer https://login.microsoftonline.com/<Directory (tenant) ID>/v2.0 (in a national cloud, its own authority host); Subject identifier the Object (principal) ID of the user-assigned managed identity (Managed Identities > the identity > Overview), exactly, case included; Audience the value of EXCHANGE_FEDERATED_AUDIENCE (api://AzureADTokenExchange in the public cloud, api://AzureADTokenExchangeUSGov or api://AzureADTokenExchangeChina in national clouds).',
+      'Add or correct it there, or with az ad app federated-credential create --id <Client ID> --parameters credential.json (docs/deploy.md).',
+      'Check that EXCHANGE_MANAGED_IDENTITY_CLIENT_ID is the Client ID of that same identity: another identity presents another subject.',
       CREDENTIAL_RECOVERY,
     ],
   },
@@ -344,6 +404,20 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     ],
   },
   {
+    code: 'DSEX042',
+    title: 'Managed identity endpoint transient',
+    status: 'Failed',
+    retry: 'retried',
+    replayTrigger: 'backoff',
+    severity: 85,
+    meaning:
+      'The Function App\'s managed identity endpoint (App Service\'s local token service, IDENTITY_ENDPOINT) did not answer, timed out or answered with a server error, so there was no token to present to Microsoft Entra ID. The credentials were not judged. The message reads "Transient error from the managed identity endpoint: <inner>. Will retry on the next sync attempt."',
+    steps: [
+      'No action is needed: the retry pass replays it.',
+      'If it persists, restart the Function App (Overview > Restart) and check the Azure status page for App Service in the region.',
+    ],
+  },
+  {
     code: 'DSEX050',
     title: 'Invalid change message',
     status: 'InvalidChangeMessage',
@@ -385,6 +459,22 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       'No action is needed for an appointment change: the retry pass replays the appointment with its newest state on its next pass.',
       'Find out why every delivery failed: the dead-letter reason is in the message; check /api/health (Table Storage) and the operational log of the time for the errors of syncAppointment.',
       'For a resource change, check that the resource is shown with its current state; if not, save the resource again in the back office.',
+    ],
+  },
+  {
+    code: 'DSEX060',
+    title: 'Managed identity not assigned',
+    status: 'InvalidBackOfficeSettings',
+    retry: 'fix config',
+    replayTrigger: 'token probe',
+    severity: 90,
+    setting: 'EXCHANGE_MANAGED_IDENTITY_CLIENT_ID',
+    meaning:
+      'EXCHANGE_CREDENTIAL_TYPE is managedIdentity, but the Function App has no user-assigned managed identity with the client ID in EXCHANGE_MANAGED_IDENTITY_CLIENT_ID: its managed identity endpoint answered 400 "Unable to load the proper Managed Identity.", or the app has no managed identity at all (IDENTITY_ENDPOINT is not set).',
+    steps: [
+      'In the Azure portal, open the Function App > Settings > Identity > User assigned and add the managed identity that the app registration trusts.',
+      "Copy that identity's Client ID (Managed Identities > the identity > Overview > Client ID) into EXCHANGE_MANAGED_IDENTITY_CLIENT_ID. Do not use its Object (principal) ID: that is the federated credential's subject.",
+      CREDENTIAL_RECOVERY,
     ],
   },
   {

@@ -1,8 +1,10 @@
+import { assertionMessage, classifyManagedIdentity } from './assertionFailures';
 import { type Code, catalogueEntry, codeForAadsts, codeForGraphError } from './catalogue';
 import {
   DiagnosedFailure,
   GraphRequestError,
   InvalidExchangeCredentialsException,
+  ManagedIdentityError,
   TokenEndpointError,
 } from './failures';
 
@@ -78,6 +80,7 @@ function classifyToken(error: TokenEndpointError, context: FailureContext): Diag
       : undefined;
   const message =
     messages[code] ??
+    assertionMessage(code, error.message, { clientId, aadsts, tag: fullTag }) ??
     conditionalAccess ??
     `Microsoft Entra ID rejected the credentials of Client ID ${clientId} (${fullTag}).`;
   return new InvalidExchangeCredentialsException(code, message, aadsts, catalogueEntry(code).setting);
@@ -150,5 +153,6 @@ export function classifyFailure(error: unknown, context: FailureContext = {}): D
   if (error instanceof DiagnosedFailure) return error;
   if (error instanceof TokenEndpointError) return classifyToken(error, context);
   if (error instanceof GraphRequestError) return classifyGraph(error, context);
+  if (error instanceof ManagedIdentityError) return classifyManagedIdentity(error);
   return unexpected(error);
 }

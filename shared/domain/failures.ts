@@ -43,6 +43,20 @@ export class GraphRequestError extends ConnectorError {
   }
 }
 
+/**
+ * The Function App's managed identity gave no token to present to Microsoft Entra ID: its endpoint
+ * did not answer (`unavailable`), or the identity is not assigned to the app (`notAssigned`).
+ */
+export class ManagedIdentityError extends ConnectorError {
+  override readonly name = 'ManagedIdentityError';
+  constructor(
+    message: string,
+    readonly details: { readonly kind: 'unavailable' | 'notAssigned'; readonly httpStatus?: number },
+  ) {
+    super(message);
+  }
+}
+
 /** A failure with its catalogue code decided. */
 export class DiagnosedFailure extends ConnectorError {
   override readonly name: string = 'DiagnosedFailure';

@@ -1,6 +1,6 @@
 import { ageOut } from './ageOut';
 import { catalogueEntry, type ReplayTrigger } from './catalogue';
-import type { ExchangeCredentials, SettingsResult } from './credentials';
+import type { CredentialExpiry, ExchangeCredentials, SettingsResult } from './credentials';
 import { LOG_EVENTS } from './logEvents';
 import { replayNow } from './manualReplay';
 import type {
@@ -30,7 +30,7 @@ export interface RetryPassDependencies {
   readonly log: OperationalLog;
   readonly windowDays: number;
   /** The credential's expiry date when set: each pass logs the days left, which an alert watches. */
-  readonly credentialExpiry?: () => SettingsResult<Date | undefined>;
+  readonly credentialExpiry?: () => SettingsResult<CredentialExpiry | undefined>;
   readonly now?: () => Date;
 }
 
@@ -119,7 +119,7 @@ export class RetryPass {
 
     const { sent, lostClaims, appointments } = await sendReplays(this.deps, chosen, now);
     const expiry = this.deps.credentialExpiry?.();
-    const expiresOn = expiry?.ok ? expiry.value : undefined;
+    const expiresOn = expiry?.ok ? expiry.value?.expiresOn : undefined;
     const report: RetryPassReport = {
       ...(expiresOn
         ? { credentialDaysLeft: Math.floor((expiresOn.getTime() - now.getTime()) / DAY_MS) }

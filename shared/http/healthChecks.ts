@@ -1,8 +1,13 @@
 import { type Code, catalogueEntry } from '../domain/catalogue';
 import { classifyFailure } from '../domain/classifyFailure';
 import { credentialFailure } from '../domain/credentialFailure';
-import { describeProblems, type ExchangeCredentials, type SettingsResult } from '../domain/credentials';
-import { assessSecretExpiry, describeSecretExpiry } from './secretExpiry';
+import {
+  type CredentialExpiry,
+  describeProblems,
+  type ExchangeCredentials,
+  type SettingsResult,
+} from '../domain/credentials';
+import { assessSecretExpiry, describeSecretExpiry, expiredCode } from './secretExpiry';
 
 export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';
 
@@ -26,7 +31,7 @@ export interface HealthProbes {
   peekQueue(signal: AbortSignal): Promise<unknown>;
   acquireToken(credentials: ExchangeCredentials): Promise<unknown>;
   readCredentials(): SettingsResult<ExchangeCredentials>;
-  readSecretExpiry(): SettingsResult<Date | undefined>;
+  readSecretExpiry(): SettingsResult<CredentialExpiry | undefined>;
   now(): Date;
 }
 
@@ -88,25 +93,27 @@ async function tokenCheck(probes: HealthProbes, credentials: SettingsResult<Exch
   }
 }
 
-/** The secret's expiry date; a malformed one is shown here and nowhere blocks a sync. */
-function expiryCheck(setting: SettingsResult<Date | undefined>, now: Date): HealthCheck | undefined {
+/** The secret's or certificate's expiry date; a malformed one is shown here and nowhere blocks a sync. */
+function expiryCheck(
+  setting: SettingsResult<CredentialExpiry | undefined>,
+  now: Date,
+): HealthCheck | undefined {
   if (!setting.ok) {
     return { name: 'secretExpiry', status: 'degraded', message: `${describeProblems(setting.problems)}.` };
   }
-  const expiresOn = setting.value;
-  if (!expiresOn) return undefined;
-  const expiry = assessSecretExpiry(expiresOn, now);
+  if (!setting.value) return undefined;
+  const expiry = assessSecretExpiry(setting.value.expiresOn, now, setting.value.credential);
   const status = { valid: 'healthy', expiring: 'degraded', expired: 'unhealthy' } as const;
   return {
     name: 'secretExpiry',
     status: status[expiry.state],
     message: describeSecretExpiry(expiry),
     daysLeft: expiry.daysLeft,
-    ...(expiry.state === 'expired' ? { code: 'DSEX001' } : {}),
+    ...(expiry.state === 'expired' ? { code: expiredCode(expiry) } : {}),
   };
 }
 
-/** Table Storage, Service Bus and Microsoft Entra ID in parallel, plus the secret's expiry date. */
+/** Table Storage, Service Bus and Microsoft Entra ID in parallel, plus the secret's or certificate's expiry. */
 export async function runHealthChecks(probes: HealthProbes): Promise<HealthReport> {
   const credentials = probes.readCredentials();
   const checks: HealthCheck[] = await Promise.all([

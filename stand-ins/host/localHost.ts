@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SETTINGS } from '../../shared/settings';
 import { type StandIns, startStandIns } from '..';
+import { demoCredentialSettings } from './demoCredentials';
 import { configureDemoTenant } from './demoTenant';
 import { loadFunctionDefinitions } from './functionCatalog';
 import { serveHttpFunctions } from './httpRunner';
@@ -53,9 +54,9 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
       ? {
           EXCHANGE_TENANT_ID: demo.tenant.tenantId,
           EXCHANGE_CLIENT_ID: demo.tenant.clientId,
-          EXCHANGE_CLIENT_SECRET: demo.tenant.clientSecret,
           EXCHANGE_AUTHORITY_HOST: demo.authorityHost,
           GRAPH_ENDPOINT: demo.graphEndpoint,
+          ...demoCredentialSettings(demo, configured.EXCHANGE_CREDENTIAL_TYPE, join(root, '.local')),
         }
       : {}),
   };
@@ -99,7 +100,9 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
   );
   log(`Functions: ${definitions.map((d) => `${d.name} (${d.trigger})`).join(', ')}`);
   log(
-    realTenant ? 'Using the tenant configured in the settings.' : `Demo tenant: ${demo?.tenant.domain ?? ''}`,
+    realTenant
+      ? 'Using the tenant configured in the settings.'
+      : `Demo tenant: ${demo?.tenant.domain ?? ''} (credential: ${settings.EXCHANGE_CREDENTIAL_TYPE ?? 'secret'})`,
   );
   log(`Errors page: ${errorsPageUrl}`);
   return {

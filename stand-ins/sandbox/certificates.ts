@@ -38,7 +38,7 @@ function defaultCertificateDirectory(): string {
 }
 
 /** forge writes CRLF line ends; the files and the bundle use LF throughout. */
-function certificatePem(cert: forge.pki.Certificate): string {
+export function certificatePem(cert: forge.pki.Certificate): string {
   return `${forge.pki.certificateToPem(cert).replace(/\r\n/g, '\n').trimEnd()}\n`;
 }
 
@@ -140,18 +140,29 @@ export async function ensureCertificateAuthority(dir?: string): Promise<Certific
   return { caCertPath, caKeyPath: join(directory, CA_KEY_FILE), bundlePath };
 }
 
-/** A fresh key and certificate for `localhost` and `127.0.0.1`, signed by the CA. */
-function issueServerCertificate(ca: CertificateAuthority): ServerCertificate {
+/** A leaf certificate with a fresh RSA key and a serial number, for the CA to fill in and sign. */
+export function newLeaf(ca: CertificateAuthority): {
+  cert: forge.pki.Certificate;
+  caCert: forge.pki.Certificate;
+  caKey: forge.pki.rsa.PrivateKey;
+  privateKeyPem: string;
+} {
   const caCert = forge.pki.certificateFromPem(readFileSync(ca.caCertPath, 'utf8'));
   const caKey = forge.pki.privateKeyFromPem(readFileSync(ca.caKeyPath, 'utf8'));
   const keys = rsaKeyPair();
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(keys.publicKeyPem);
   cert.serialNumber = serialNumber();
+  cert.setIssuer(caCert.subject.attributes);
+  return { cert, caCert, caKey, privateKeyPem: keys.privateKeyPem };
+}
+
+/** A fresh key and certificate for `localhost` and `127.0.0.1`, signed by the CA. */
+function issueServerCertificate(ca: CertificateAuthority): ServerCertificate {
+  const { cert, caCert, caKey, privateKeyPem } = newLeaf(ca);
   cert.validity.notBefore = new Date(Date.now() - 3600_000);
   cert.validity.notAfter = new Date(Date.now() + LEAF_VALIDITY_DAYS * 24 * 3600_000);
   cert.setSubject([{ name: 'commonName', value: 'localhost' }]);
-  cert.setIssuer(caCert.subject.attributes);
   cert.setExtensions([
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
@@ -167,7 +178,7 @@ function issueServerCertificate(ca: CertificateAuthority): ServerCertificate {
     { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
   ]);
   cert.sign(caKey, forge.md.sha256.create());
-  return { key: keys.privateKeyPem, cert: certificatePem(cert) };
+  return { key: privateKeyPem, cert: certificatePem(cert) };
 }
 
 function reusableServerCertificate(ca: CertificateAuthority, path: string): ServerCertificate | undefined {

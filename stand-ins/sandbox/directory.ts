@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { type KeyObject, randomBytes, randomUUID } from 'node:crypto';
 
 export interface Tenant {
   readonly tenantId: string;
@@ -12,11 +12,29 @@ export interface AppCredentials {
   readonly clientSecret: string;
 }
 
+/** A certificate registered under Certificates & secrets > Certificates. */
+export interface RegisteredCertificate {
+  readonly publicKey: KeyObject;
+  expired: boolean;
+}
+
+/** A federated identity credential (Certificates & secrets > Federated credentials). */
+export interface FederatedCredential {
+  readonly issuer: string;
+  readonly subject: string;
+  readonly audiences: readonly string[];
+}
+
 export interface AppRegistration {
   readonly clientId: string;
   readonly displayName: string;
   /** Secret value → whether it has expired. */
   readonly secrets: Map<string, { expired: boolean }>;
+  /** SHA-256 thumbprint (hex, upper case) → the certificate. */
+  readonly certificates: Map<string, RegisteredCertificate>;
+  /** Subject names trusted for subject name and issuer authentication (the manifest's trustedCertificateSubjects). */
+  readonly trustedSubjects: Set<string>;
+  readonly federatedCredentials: FederatedCredential[];
   disabled: boolean;
 }
 
@@ -32,6 +50,18 @@ export function isWellFormedTenant(value: string): boolean {
 function newSecretValue(): string {
   const random = randomBytes(30).toString('base64url').replace(/[-_]/g, 'x');
   return `${random.slice(0, 3)}8Q~${random.slice(3, 37)}`;
+}
+
+function newRegistration(clientId: string, displayName: string, clientSecret: string): AppRegistration {
+  return {
+    clientId,
+    displayName,
+    secrets: new Map([[clientSecret, { expired: false }]]),
+    certificates: new Map(),
+    trustedSubjects: new Set(),
+    federatedCredentials: [],
+    disabled: false,
+  };
 }
 
 /** The sandbox's directory: one demo tenant and its app registrations. */
@@ -63,12 +93,7 @@ export class Directory {
 
   registerApp(displayName = 'Sandbox app', clientSecret = newSecretValue()): AppCredentials {
     const clientId = randomUUID();
-    this.apps.set(clientId, {
-      clientId,
-      displayName,
-      secrets: new Map([[clientSecret, { expired: false }]]),
-      disabled: false,
-    });
+    this.apps.set(clientId, newRegistration(clientId, displayName, clientSecret));
     return { clientId, clientSecret };
   }
 
@@ -100,15 +125,14 @@ export class Directory {
   reset(): void {
     const demo = this.demo;
     this.apps.clear();
-    this.apps.set(demo.clientId, {
-      clientId: demo.clientId,
-      displayName: 'Exchange connector (demo)',
-      secrets: new Map([[demo.clientSecret, { expired: false }]]),
-      disabled: false,
-    });
+    this.apps.set(
+      demo.clientId,
+      newRegistration(demo.clientId, 'Exchange connector (demo)', demo.clientSecret),
+    );
   }
 
-  private requireApp(clientId: string): AppRegistration {
+  /** The app registration, for the controls that change its certificates and federated credentials. */
+  requireApp(clientId: string): AppRegistration {
     const app = this.app(clientId);
     if (!app) throw new Error(`no app registration ${clientId} in the sandbox`);
     return app;

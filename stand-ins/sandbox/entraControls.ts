@@ -1,5 +1,13 @@
+import { createPublicKey, X509Certificate } from 'node:crypto';
+import type { CertificateAuthority } from './certificates';
+import { issuerOf } from './clientAssertions';
+import {
+  type ClientCertificateFiles,
+  type ClientCertificateOptions,
+  issueClientCertificate,
+} from './clientCertificates';
 import type { EntraCounterReadings } from './counters';
-import type { AppCredentials } from './directory';
+import type { AppCredentials, FederatedCredential } from './directory';
 import type { EntraFailureKind } from './entraErrors';
 import { type EntraState, TOKEN_ENDPOINT } from './entraServer';
 import type { RecordedAnswer } from './recordedAnswer';
@@ -30,14 +38,38 @@ export interface EntraControls {
   answerWith(answer: RecordedAnswer, options?: { readonly times?: number }): void;
   /** Ends the failure scenario; hung requests go on to get their normal answer. */
   clearFailures(): void;
-  /** Clears scenarios and counters, forgets registered apps and restores the demo app and its secret. */
+  /** A new client certificate with its private key, issued by the sandbox CA (not registered yet). */
+  newCertificate(options?: ClientCertificateOptions): ClientCertificateFiles;
+  /** Uploads the public certificate under Certificates & secrets > Certificates; returns its SHA-256 thumbprint. */
+  registerCertificate(certificatePem: string, clientId?: string): string;
+  /** Makes a registered certificate answer AADSTS700027 "The key used is expired". */
+  expireCertificate(thumbprintSha256: string, clientId?: string): void;
+  /** Trusts a subject name (e.g. `CN=exchange-connector`) for subject name and issuer authentication. */
+  trustSubject(subject: string, clientId?: string): void;
+  /** The `iss` of the sandbox's managed identity tokens: the issuer of a federated credential. */
+  readonly federatedIssuer: string;
+  /** Adds a federated identity credential (issuer: the sandbox's; audience: api://AzureADTokenExchange). */
+  addFederatedCredential(
+    credential: {
+      readonly subject: string;
+      readonly issuer?: string;
+      readonly audiences?: readonly string[];
+    },
+    clientId?: string,
+  ): void;
+  removeFederatedCredentials(clientId?: string): void;
+  /** Moves the clock the token endpoint judges assertions by (AADSTS700024 beyond 5 minutes). */
+  setClockSkew(seconds: number): void;
+  /** Clears scenarios, counters and the clock skew, forgets registered apps and restores the demo app and its secret. */
   reset(): void;
 }
 
 const DEFAULT_RETRY_AFTER_SECONDS = 5;
 
-export function entraControls(state: EntraState): EntraControls {
+export function entraControls(state: EntraState, ca: CertificateAuthority): EntraControls {
   const demo = () => state.directory.demoApp.clientId;
+  const app = (clientId: string) => state.directory.requireApp(clientId);
+  const federatedIssuer = () => issuerOf(state.assertions, state.directory.tenant);
   const clearFailures = () => {
     state.failures.clear();
     state.pauses.releaseHeld();
@@ -58,10 +90,44 @@ export function entraControls(state: EntraState): EntraControls {
     answerWith: (answer, options = {}) =>
       state.failures.set(TOKEN_ENDPOINT, { kind: 'recorded', answer }, options.times),
     clearFailures,
+    newCertificate: (options) => issueClientCertificate(ca, options),
+    registerCertificate(certificatePem, clientId = demo()) {
+      const certificate = new X509Certificate(certificatePem);
+      const thumbprint = certificate.fingerprint256.replace(/:/g, '');
+      app(clientId).certificates.set(thumbprint, {
+        publicKey: createPublicKey(certificatePem),
+        expired: false,
+      });
+      return thumbprint;
+    },
+    expireCertificate(thumbprint, clientId = demo()) {
+      const registered = app(clientId).certificates.get(thumbprint.toUpperCase());
+      if (!registered) throw new Error(`app ${clientId} has no certificate ${thumbprint}`);
+      registered.expired = true;
+    },
+    trustSubject: (subject, clientId = demo()) => app(clientId).trustedSubjects.add(subject),
+    get federatedIssuer() {
+      return federatedIssuer();
+    },
+    addFederatedCredential(credential, clientId = demo()) {
+      const federated: FederatedCredential = {
+        issuer: credential.issuer ?? federatedIssuer(),
+        subject: credential.subject,
+        audiences: credential.audiences ?? ['api://AzureADTokenExchange'],
+      };
+      app(clientId).federatedCredentials.push(federated);
+    },
+    removeFederatedCredentials: (clientId = demo()) => {
+      app(clientId).federatedCredentials.length = 0;
+    },
+    setClockSkew: (seconds) => {
+      state.assertions.clockSkewMs = seconds * 1000;
+    },
     reset: () => {
       clearFailures();
       state.counters.reset();
       state.directory.reset();
+      state.assertions.clockSkewMs = 0;
     },
   };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ASSERTION_REJECTIONS, type AssertionRejection } from './assertionErrors';
 
 /** Why the token endpoint refuses a request it could read. */
 export type EntraRejection =
@@ -10,6 +11,7 @@ export type EntraRejection =
   | 'missingCredential'
   | 'disabledApp'
   | 'invalidAssertion'
+  | AssertionRejection
   | 'missingParameter'
   | 'unsupportedGrantType'
   | 'invalidScope'
@@ -41,9 +43,16 @@ export interface RejectionContext {
   readonly appName?: string;
   readonly parameter?: string;
   readonly scope?: string;
+  /** Of a client assertion: what it presented. */
+  readonly thumbprint?: string;
+  readonly issuer?: string;
+  readonly subject?: string;
+  readonly audience?: string;
+  readonly reason?: string;
+  readonly validity?: { readonly now: Date; readonly from: Date; readonly to: Date };
 }
 
-interface ErrorDefinition<C> {
+export interface ErrorDefinition<C> {
   readonly status: number;
   readonly error: string;
   readonly aadsts: number;
@@ -51,6 +60,7 @@ interface ErrorDefinition<C> {
 }
 
 const REJECTIONS: Readonly<Record<EntraRejection, ErrorDefinition<RejectionContext>>> = {
+  ...ASSERTION_REJECTIONS,
   expiredSecret: {
     status: 401,
     error: 'invalid_client',

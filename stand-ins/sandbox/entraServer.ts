@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type AssertionJudge, judgeClientAssertion } from './clientAssertions';
 import type { EntraCounters } from './counters';
 import { type Directory, isWellFormedTenant, type Tenant } from './directory';
 import { instanceDiscovery, openIdConfiguration } from './entraDiscovery';
@@ -31,6 +32,8 @@ export interface EntraState {
   readonly failures: Scenarios<EntraFailureScenario>;
   readonly pauses: Pauses;
   readonly tokenLifetimeSeconds: number;
+  /** How client assertions are judged: the issuer's keys, the CA, a clock skew. */
+  readonly assertions: AssertionJudge;
   /** https://localhost:<port>, known once the server listens. */
   authorityHost: string;
   graphEndpoint: string;
@@ -108,13 +111,17 @@ function decide(
   if (!app) return { rejection: 'unknownClient', context: { clientId, tenant: tenant.tenantId } };
   if (app.disabled) return { rejection: 'disabledApp', context: { clientId, appName: app.displayName } };
   const secret = form.get('client_secret') ?? basic.secret;
-  if (!secret) {
-    const rejection = form.get('client_assertion') ? 'invalidAssertion' : 'missingCredential';
-    return { rejection, context: { clientId } };
+  if (!secret && form.get('client_assertion')) {
+    const tokenEndpoint = `${state.authorityHost}/${tenantSegment}/oauth2/v2.0/token`;
+    const verdict = judgeClientAssertion(state.assertions, app, tenant, form, tokenEndpoint);
+    if (verdict) return verdict;
+  } else if (!secret) {
+    return { rejection: 'missingCredential', context: { clientId } };
+  } else {
+    const secretState = app.secrets.get(secret);
+    if (!secretState) return { rejection: 'invalidSecret', context: { clientId } };
+    if (secretState.expired) return { rejection: 'expiredSecret', context: { clientId } };
   }
-  const secretState = app.secrets.get(secret);
-  if (!secretState) return { rejection: 'invalidSecret', context: { clientId } };
-  if (secretState.expired) return { rejection: 'expiredSecret', context: { clientId } };
   const scope = form.get('scope');
   if (!scope) return { rejection: 'missingParameter', context: { parameter: 'scope' } };
   const scopes = scope.split(' ').filter(Boolean);
@@ -193,6 +200,10 @@ export function entraRequestHandler(state: EntraState): RequestHandler {
     }
     if (request.method === 'POST' && endpoint === 'oauth2/v2.0/token') {
       await token(state, tenantSegment, request, response);
+      return;
+    }
+    if (request.method === 'GET' && endpoint === 'discovery/v2.0/keys') {
+      sendJson(response, 200, state.assertions.issuerKeys.jwks(), RESPONSE_HEADERS);
       return;
     }
     if (request.method === 'GET' && endpoint === 'v2.0/.well-known/openid-configuration') {

@@ -1,5 +1,6 @@
 import { Calendars } from './calendars';
 import { ensureCertificateAuthority, serverCertificate } from './certificates';
+import { issuerOf } from './clientAssertions';
 import { EntraCounters, GraphCounters } from './counters';
 import { Directory } from './directory';
 import { type EntraControls, entraControls } from './entraControls';
@@ -8,13 +9,17 @@ import { type GraphControls, graphControls } from './graphControls';
 import { graphRequestHandler } from './graphServer';
 import type { GraphState } from './graphState';
 import { listenHttps, type RunningHttpsServer } from './httpsServer';
+import { IssuerKeys } from './issuerKeys';
 import { MailboxLimits } from './limits';
+import { type ManagedIdentityControls, managedIdentityControls } from './managedIdentityControls';
+import { listenManagedIdentity, newManagedIdentityState } from './managedIdentityServer';
 import { Pauses } from './pauses';
 import { Scenarios } from './scenarios';
 import { AccessTokens } from './tokens';
 import { Users } from './users';
 
 export type { CalendarEvent } from './calendars';
+export type { ClientCertificateFiles } from './clientCertificates';
 export type {
   EntraCounterReadings,
   GraphCounterReadings,
@@ -28,6 +33,7 @@ export type { EntraControls, EntraFailureOptions } from './entraControls';
 export type { EntraFailureKind, EntraRejection } from './entraErrors';
 export type { GraphControls, MailboxFailureOptions } from './graphControls';
 export type { CustomGraphFailure, GraphFailure, GraphFailureKind, RecordedGraphFailure } from './graphErrors';
+export type { ManagedIdentityControls } from './managedIdentityControls';
 export type { RecordedAnswer } from './recordedAnswer';
 
 export interface SandboxOptions {
@@ -63,17 +69,23 @@ export interface Sandbox {
   readonly tenant: { tenantId: string; domain: string; clientId: string; clientSecret: string };
   readonly entra: EntraControls;
   readonly graph: GraphControls;
+  /** App Service's managed identity endpoint, for the federated credential. */
+  readonly managedIdentity: ManagedIdentityControls;
   /** Closes both servers and every connection (hung ones included); leaves no timer behind. */
   stop(): Promise<void>;
 }
 
-/** Starts Microsoft Entra ID and Microsoft Graph stand-ins: two HTTPS servers on loopback. */
+/**
+ * Starts Microsoft Entra ID and Microsoft Graph stand-ins (two HTTPS servers on loopback) and App
+ * Service's managed identity endpoint (HTTP on loopback, as in Azure).
+ */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const ca = await ensureCertificateAuthority(options.caDir);
   const certificate = serverCertificate(ca);
   const directory = new Directory(undefined, options.demoClientSecret);
   const tokens = new AccessTokens();
   const pauses = new Pauses();
+  const issuerKeys = new IssuerKeys();
   const entraState: EntraState = {
     directory,
     tokens,
@@ -81,6 +93,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     failures: new Scenarios(),
     pauses,
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599,
+    assertions: { issuerKeys, caCertPath: ca.caCertPath, clockSkewMs: 0, authorityHost: '' },
     authorityHost: '',
     graphEndpoint: '',
   };
@@ -100,20 +113,28 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     latencyMs: options.latencyMs ?? 0,
     graphEndpoint: '',
   };
-  const servers: RunningHttpsServer[] = [];
+  const identityState = newManagedIdentityState(issuerKeys, pauses);
+  const servers: Array<Pick<RunningHttpsServer, 'close'>> = [];
   const stop = async () => {
     pauses.stop();
     await Promise.all(servers.map((server) => server.close()));
   };
+  let identityEndpoint = '';
   try {
     servers.push(await listenHttps(certificate, options.port ?? 0, entraRequestHandler(entraState)));
     servers.push(await listenHttps(certificate, options.graphPort ?? 0, graphRequestHandler(graphState)));
+    const identityServer = await listenManagedIdentity(identityState);
+    servers.push(identityServer);
+    identityEndpoint = identityServer.endpoint;
   } catch (error) {
     await stop();
     throw error;
   }
   const [entraServer, graphServer] = servers as [RunningHttpsServer, RunningHttpsServer];
   entraState.authorityHost = entraServer.origin;
+  entraState.assertions.authorityHost = entraServer.origin;
+  identityState.issuer = issuerOf(entraState.assertions, directory.tenant);
+  identityState.tenantId = directory.tenant.tenantId;
   entraState.graphEndpoint = graphServer.origin;
   graphState.graphEndpoint = graphServer.origin;
   const demo = directory.demoApp;
@@ -127,8 +148,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       clientId: demo.clientId,
       clientSecret: demo.clientSecret,
     },
-    entra: entraControls(entraState),
+    entra: entraControls(entraState, ca),
     graph: graphControls(graphState),
+    managedIdentity: managedIdentityControls(identityState, identityEndpoint),
     stop,
   };
 }

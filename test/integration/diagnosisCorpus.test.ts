@@ -6,10 +6,12 @@ import { GraphCalendarGateway } from '../../shared/adapters/graphCalendarGateway
 import { MailboxLimiter } from '../../shared/adapters/mailboxLimiter';
 import { type Code, isCode } from '../../shared/domain/catalogue';
 import { classifyFailure, type FailureContext } from '../../shared/domain/classifyFailure';
-import type { ExchangeCredentials } from '../../shared/domain/credentials';
+import type { SecretCredentials } from '../../shared/domain/credentials';
 import type { DiagnosedFailure } from '../../shared/domain/failures';
+import { readExchangeCredentials } from '../../shared/settings';
 import { type RecordedAnswer, type Sandbox, startSandbox } from '../../stand-ins/sandbox';
 import { sandboxCredentials } from '../support/sandboxCredentials';
+import { federatedIdentity, tenantSettings } from '../support/secretlessSandbox';
 
 /** One recorded answer and the code the catalogue prescribes for it (see the fixtures' `about`). */
 interface CorpusEntry {
@@ -42,7 +44,7 @@ const EVENT = {
 };
 
 let sandbox: Sandbox;
-let credentials: ExchangeCredentials;
+let credentials: SecretCredentials;
 /** Graph calls share one token provider (its token is cached) and so one connection pool. */
 let graphTokens: EntraTokenProvider;
 
@@ -77,6 +79,26 @@ function replayEntra(entry: CorpusEntry): Promise<DiagnosedFailure> {
     clientId: credentials.clientId,
     tenantId: credentials.tenantId,
   });
+}
+
+/**
+ * Through the managed identity endpoint, with a fresh identity each time (no cached token): the
+ * answer lasts until cleared, since @azure/identity retries a 5xx once.
+ */
+async function replayManagedIdentity(entry: CorpusEntry): Promise<DiagnosedFailure> {
+  Object.assign(process.env, sandbox.managedIdentity.environment);
+  const identity = federatedIdentity(sandbox);
+  const read = readExchangeCredentials({ ...tenantSettings(sandbox), ...identity.settings });
+  if (!read.ok) throw new Error('managed identity credentials expected');
+  sandbox.managedIdentity.fail({ recorded: recorded(entry) });
+  try {
+    return await failureOf(new EntraTokenProvider({ requestTimeoutMs: 5000 }).acquireToken(read.value), {
+      clientId: read.value.clientId,
+      tenantId: read.value.tenantId,
+    });
+  } finally {
+    sandbox.managedIdentity.clearFailures();
+  }
 }
 
 function replayGraph(entry: CorpusEntry): Promise<DiagnosedFailure> {
@@ -129,13 +151,24 @@ function corpus(file: string): CorpusEntry[] {
 }
 
 const corpora = [
-  { name: 'Microsoft Entra ID token endpoint', entries: corpus('entra.json'), replay: replayEntra },
-  { name: 'Microsoft Graph events', entries: corpus('graph.json'), replay: replayGraph },
+  {
+    name: 'Microsoft Entra ID token endpoint',
+    entries: corpus('entra.json'),
+    replay: replayEntra,
+    least: 30,
+  },
+  { name: 'Microsoft Graph events', entries: corpus('graph.json'), replay: replayGraph, least: 30 },
+  {
+    name: 'App Service managed identity endpoint',
+    entries: corpus('managedIdentity.json'),
+    replay: replayManagedIdentity,
+    least: 5,
+  },
 ];
 
-describe.each(corpora)('diagnosis corpus: $name', ({ entries, replay }) => {
+describe.each(corpora)('diagnosis corpus: $name', ({ entries, replay, least }) => {
   it('labels every entry with a catalogue code and cites its source', () => {
-    expect(entries.length).toBeGreaterThanOrEqual(30);
+    expect(entries.length).toBeGreaterThanOrEqual(least);
     expect(new Set(entries.map((entry) => entry.id)).size).toBe(entries.length);
     checkLabels(entries);
   });

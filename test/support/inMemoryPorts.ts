@@ -2,8 +2,8 @@ import type { ChangeProcessor } from '../../shared/domain/changeProcessor';
 import type { RetryPass } from '../../shared/domain/retryPass';
 import {
   type Environment,
+  readCredentialExpiry,
   readExchangeCredentials,
-  readSecretExpiry,
   secretValues,
 } from '../../shared/settings';
 import { InMemoryTokenProvider } from './inMemory/entra';
@@ -89,7 +89,7 @@ export function inMemoryPorts(options: { now?: Date; windowDays?: number } = {})
     sender: ports.sender,
     log: ports.log,
     windowDays: options.windowDays ?? 14,
-    credentialExpiry: () => readSecretExpiry(env),
+    credentialExpiry: () => readCredentialExpiry(env),
     now: clock.now,
   };
   return { ...ports, processorDependencies, retryPassDependencies };

@@ -3,7 +3,7 @@ import { TokenEndpointError } from '../../shared/domain/failures';
 import { type HealthProbes, runHealthChecks } from '../../shared/http/healthChecks';
 import { credentialAlerts } from '../../shared/http/page/credentialAlerts';
 import { assessSecretExpiry } from '../../shared/http/secretExpiry';
-import { readExchangeCredentials, readSecretExpiry } from '../../shared/settings';
+import { readCredentialExpiry, readExchangeCredentials } from '../../shared/settings';
 
 const now = new Date('2026-11-24T12:00:00Z');
 const DAY = 86_400_000;
@@ -19,7 +19,7 @@ function probes(overrides: Partial<HealthProbes> = {}, settings: Record<string, 
     peekQueue: async () => [],
     acquireToken: async () => 'token',
     readCredentials: () => readExchangeCredentials({ ...env, ...settings }),
-    readSecretExpiry: () => readSecretExpiry({ ...env, ...settings }),
+    readSecretExpiry: () => readCredentialExpiry({ ...env, ...settings }),
     now: () => now,
     ...overrides,
   };

@@ -126,10 +126,19 @@ describe('app settings: SETTINGS, local.settings.example.json, the Bicep and the
 
   it('secret settings come from Key Vault references resolved with the user-assigned identity', () => {
     const secrets = SETTINGS.filter((s) => s.secret && !s.alternatives?.length);
-    expect(secrets.map((s) => s.name)).toEqual(['EXCHANGE_CLIENT_SECRET']);
-    expect(settingValue('EXCHANGE_CLIENT_SECRET')).toBe(
-      "[format('@Microsoft.KeyVault(VaultName={0};SecretName={1})', reference('keyVault').outputs.name.value, reference('keyVault').outputs.secretName.value)]",
+    expect(secrets.map((s) => s.name)).toEqual([
+      'EXCHANGE_CLIENT_SECRET',
+      'EXCHANGE_CLIENT_CERTIFICATE',
+      'EXCHANGE_CLIENT_CERTIFICATE_PASSWORD',
+    ]);
+    expect(settingValue('EXCHANGE_CLIENT_SECRET')).toMatch(
+      /^\[if\(equals\(parameters\('exchangeCredentialType'\), 'secret'\), format\('@Microsoft\.KeyVault\(VaultName=\{0\};SecretName=\{1\}\)', reference\('keyVault'\)\.outputs\.name\.value, reference\('keyVault'\)\.outputs\.secretName\.value\), ''\)\]$/,
     );
+    expect(settingValue('EXCHANGE_CLIENT_CERTIFICATE')).toBe(
+      "[if(equals(parameters('exchangeCredentialType'), 'certificate'), format('@Microsoft.KeyVault(VaultName={0};SecretName={1})', reference('keyVault').outputs.name.value, parameters('exchangeClientCertificateName')), '')]",
+    );
+    // A password only goes with a local file; Key Vault serves the certificate without one.
+    expect(settingValue('EXCHANGE_CLIENT_CERTIFICATE_PASSWORD')).toBe('');
     const site = onlyResource(main, 'Microsoft.Web/sites');
     expect(site.properties!.keyVaultReferenceIdentity).toBe("[parameters('identityId')]");
   });
@@ -148,7 +157,9 @@ describe('app settings: SETTINGS, local.settings.example.json, the Bicep and the
           ? '[environment().authentication.loginEndpoint]'
           : described[0]!.type === 'int'
             ? Number(setting.defaultValue)
-            : setting.defaultValue;
+            : described[0]!.type === 'bool'
+              ? setting.defaultValue === 'true'
+              : setting.defaultValue;
       expect(described[0]!.defaultValue, setting.name).toBe(expected);
     }
   });

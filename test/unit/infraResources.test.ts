@@ -121,9 +121,19 @@ describe('the template', () => {
       const key = /variables\('roleIds'\)\.(\w+)\)\]$/.exec(String(a.properties!.roleDefinitionId))![1]!;
       return { id: roleIds[key]!, a };
     });
-    expect(granted.map((g) => g.id).sort()).toEqual(Object.keys(BUILT_IN_ROLES).sort());
+    // Key Vault Secrets User twice, never together: on the client secret, or (certificate type) on the vault.
+    const KEY_VAULT_SECRETS_USER = '4633458b-17de-408a-b874-0445c86b69e6';
+    expect(granted.map((g) => g.id).sort()).toEqual(
+      [...Object.keys(BUILT_IN_ROLES), KEY_VAULT_SECRETS_USER].sort(),
+    );
+    const onVault = granted.filter((g) => g.id === KEY_VAULT_SECRETS_USER).map((g) => g.a.condition);
+    expect(onVault.sort()).toEqual([
+      "[not(empty(parameters('keyVaultSecretName')))]",
+      "[parameters('readsCertificate')]",
+    ]);
     for (const { id, a } of granted) {
-      const { role, scope } = BUILT_IN_ROLES[id]!;
+      const { role } = BUILT_IN_ROLES[id]!;
+      const scope = a.condition === "[parameters('readsCertificate')]" ? 'vaults' : BUILT_IN_ROLES[id]!.scope;
       expect(a.name, role).toMatch(
         /^\[guid\(resourceId\(.+parameters\('principalId'\), variables\('roleIds'\)\.\w+\)\]$/,
       );

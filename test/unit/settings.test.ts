@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   credentialsFingerprint,
   isValidTenantId,
+  readCredentialExpiry,
   readExchangeCredentials,
   readInfrastructureSettings,
-  readSecretExpiry,
   secretValues,
 } from '../../shared/settings';
 
@@ -20,6 +20,7 @@ describe('readExchangeCredentials', () => {
     expect(result).toEqual({
       ok: true,
       value: {
+        type: 'secret',
         tenantId: valid.EXCHANGE_TENANT_ID,
         clientId: valid.EXCHANGE_CLIENT_ID,
         clientSecret: valid.EXCHANGE_CLIENT_SECRET,
@@ -60,7 +61,7 @@ describe('readExchangeCredentials', () => {
   it('never lets a malformed optional expiry date block the credentials; it is its own problem', () => {
     const env = { ...valid, EXCHANGE_CLIENT_SECRET_EXPIRES_ON: 'soon' };
     expect(readExchangeCredentials(env).ok).toBe(true);
-    expect(readSecretExpiry(env)).toEqual({
+    expect(readCredentialExpiry(env)).toEqual({
       ok: false,
       problems: [
         {
@@ -71,11 +72,11 @@ describe('readExchangeCredentials', () => {
         },
       ],
     });
-    expect(readSecretExpiry({ ...valid, EXCHANGE_CLIENT_SECRET_EXPIRES_ON: '2027-05-31' })).toEqual({
+    expect(readCredentialExpiry({ ...valid, EXCHANGE_CLIENT_SECRET_EXPIRES_ON: '2027-05-31' })).toEqual({
       ok: true,
-      value: new Date('2027-05-31'),
+      value: { credential: 'client secret', expiresOn: new Date('2027-05-31') },
     });
-    expect(readSecretExpiry(valid)).toEqual({ ok: true, value: undefined });
+    expect(readCredentialExpiry(valid)).toEqual({ ok: true, value: undefined });
   });
 
   it('lists every secret value to redact, whether or not the settings are valid', () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { credentialFailure } from '../../shared/domain/credentialFailure';
 import {
+  readCredentialExpiry,
   readExchangeCredentials,
   readInfrastructureSettings,
-  readSecretExpiry,
   SETTINGS,
 } from '../../shared/settings';
 import { TEST_ENVIRONMENT } from '../support/inMemoryPorts';
@@ -18,7 +18,7 @@ const INFRASTRUCTURE = {
 
 function problemMessages(name: string, value: string): string[] {
   const env = { ...TEST_ENVIRONMENT, ...INFRASTRUCTURE, [name]: value };
-  const results = [readExchangeCredentials(env), readInfrastructureSettings(env), readSecretExpiry(env)];
+  const results = [readExchangeCredentials(env), readInfrastructureSettings(env), readCredentialExpiry(env)];
   return results.flatMap((result) => (result.ok ? [] : result.problems.map((p) => p.message)));
 }
 

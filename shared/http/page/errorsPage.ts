@@ -54,12 +54,16 @@ export async function errorsPage(request: HttpRequest): Promise<HttpResponseInit
     : { ok: false, problem: parsed.problem, counts: await index.countFailuresByCode(window.start) };
   const failures: FailuresPage = loaded.ok ? loaded.page : { items: [], counts: loaded.counts };
   const expiry = instance.secretExpiry();
-  const expiresOn = expiry.ok ? expiry.value : undefined;
+  const known = expiry.ok ? expiry.value : undefined;
   const markup = renderPage({
     state: readPageState(request),
     window,
     failures: redactDeep(failures, instance.secrets()),
-    alerts: credentialAlerts(failures.counts, window.days, expiresOn && assessSecretExpiry(expiresOn, now)),
+    alerts: credentialAlerts(
+      failures.counts,
+      window.days,
+      known && assessSecretExpiry(known.expiresOn, now, known.credential),
+    ),
     ...(loaded.ok ? {} : { problem: loaded.problem }),
   });
   return {
