@@ -62,12 +62,13 @@ export function printFigures(figures: readonly Figure[]): void {
   for (const row of rows) console.log(line(row));
 }
 
-export function writeResults(figures: readonly Figure[], command: string): string {
+export function writeResults(results: { command: string; load: string; figures: readonly Figure[] }): string {
   const file = join(__dirname, 'results.json');
   mkdirSync(__dirname, { recursive: true });
+  const { command, ...rest } = results;
   writeFileSync(
     file,
-    `${JSON.stringify({ command, machine: machine(), ranAt: new Date().toISOString(), figures }, null, 2)}\n`,
+    `${JSON.stringify({ command, machine: machine(), ranAt: new Date().toISOString(), ...rest }, null, 2)}\n`,
   );
   return file;
 }

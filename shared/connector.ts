@@ -92,8 +92,24 @@ export function buildConnector(env: Environment = process.env): Connector {
     secretExpiry: () => readCredentialExpiry(env),
     secrets,
     processor: (log) =>
-      new ChangeProcessor({ ...stores, tokens, calendars, readCredentials: credentials, secrets, log }),
-    deadLetterSweeper: (log) => new DeadLetterSweeper({ ...stores, secrets, log }),
+      new ChangeProcessor({
+        transactions: stores.transactions,
+        appointments: stores.appointments,
+        resources: stores.cachedResources,
+        tokens,
+        calendars,
+        readCredentials: credentials,
+        secrets,
+        log,
+      }),
+    deadLetterSweeper: (log) =>
+      new DeadLetterSweeper({
+        transactions: stores.transactions,
+        appointments: stores.appointments,
+        resources: stores.resources,
+        secrets,
+        log,
+      }),
     retryPass: (log, clock) =>
       new RetryPass({
         ...clock,
@@ -109,6 +125,7 @@ export function buildConnector(env: Environment = process.env): Connector {
         credentialExpiry: () => readCredentialExpiry(env),
       }),
     close: async () => {
+      for (const gateway of gateways.values()) gateway.close();
       await replaySender.close();
       await serviceBus.close();
     },

@@ -124,6 +124,9 @@ function authorityMetadata(authority: string): string {
   });
 }
 
+/** MSAL renews a cached token this long before it expires (its `tokenRenewalOffsetSeconds`). */
+const TOKEN_RENEWAL_OFFSET_MS = 300_000;
+
 /**
  * App-only tokens for Microsoft Graph through MSAL: one client application per credentials
  * fingerprint, so tokens are cached and a corrected secret gets a fresh application.
@@ -135,6 +138,11 @@ export class EntraTokenProvider implements TokenProvider {
   >();
   /** One token request in flight per credentials: a burst of changes waits for the same answer. */
   private readonly inFlight = new Map<string, Promise<string>>();
+  /**
+   * The last token per credentials until MSAL itself would renew it: MSAL's own cache lookup
+   * (and its log lines) cost more CPU than the Graph request the token is for.
+   */
+  private readonly tokens = new Map<string, { token: string; renewAt: number }>();
   private readonly timeoutMs: number;
   private readonly assertions: FederatedAssertions;
 
@@ -150,6 +158,8 @@ export class EntraTokenProvider implements TokenProvider {
 
   acquireToken(credentials: ExchangeCredentials): Promise<string> {
     const fingerprint = credentialsFingerprint(credentials);
+    const cached = this.tokens.get(fingerprint);
+    if (cached && Date.now() < cached.renewAt) return Promise.resolve(cached.token);
     let pending = this.inFlight.get(fingerprint);
     if (!pending) {
       pending = this.request(credentials, fingerprint).finally(() => this.inFlight.delete(fingerprint));
@@ -167,6 +177,10 @@ export class EntraTokenProvider implements TokenProvider {
       });
       if (!result?.accessToken)
         throw new TokenEndpointError('Microsoft Entra ID returned no access token', {});
+      if (result.expiresOn) {
+        const renewAt = result.expiresOn.getTime() - TOKEN_RENEWAL_OFFSET_MS;
+        this.tokens.set(fingerprint, { token: result.accessToken, renewAt });
+      }
       return result.accessToken;
     } catch (error) {
       const transport = network.lastFailure;

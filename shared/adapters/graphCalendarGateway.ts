@@ -1,14 +1,9 @@
-import {
-  AuthenticationHandlerOptions,
-  type AuthenticationProvider,
-  Client,
-  GraphError,
-  RetryHandlerOptions,
-} from '@microsoft/microsoft-graph-client';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { ExchangeCredentials } from '../domain/credentials';
 import type { GraphEventPayload } from '../domain/eventPayload';
 import { GraphRequestError } from '../domain/failures';
 import type { CalendarGateway, TokenProvider } from '../domain/ports';
+import { type GraphAnswer, GraphHttp, type GraphHttpRequest } from './graphHttp';
 import type { MailboxLimiter } from './mailboxLimiter';
 
 export interface GraphGatewayOptions {
@@ -22,8 +17,8 @@ export interface GraphGatewayOptions {
 
 const RETRIED_IN_PROCESS = new Set([429, 503, 504]);
 
-function retryAfterMs(headers: unknown): number | undefined {
-  const value = headers instanceof Headers ? headers.get('retry-after') : undefined;
+function retryAfterMs(headers: IncomingHttpHeaders): number | undefined {
+  const value = headers['retry-after'];
   if (!value) return undefined;
   const seconds = Number(value);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
@@ -31,35 +26,41 @@ function retryAfterMs(headers: unknown): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-function toGraphRequestError(error: unknown, action: string, mailbox: string): GraphRequestError {
-  if (error instanceof GraphRequestError) return error;
-  if (error instanceof GraphError) {
-    if (error.statusCode === -1 || error.statusCode === 0) {
-      const timedOut = error.code === 'TimeoutError' || error.code === 'AbortError';
-      return new GraphRequestError(`${action} for ${mailbox}: ${timedOut ? 'timeout' : 'network error'}`, {
-        transport: timedOut
-          ? 'timeout'
-          : /reset|ECONNRESET|socket/i.test(error.message)
-            ? 'reset'
-            : 'network',
-      });
-    }
-    const retryAfter = retryAfterMs(error.headers);
-    return new GraphRequestError(`${action} for ${mailbox}: ${error.statusCode} ${error.code ?? ''}`.trim(), {
-      httpStatus: error.statusCode,
-      ...(error.code ? { graphCode: error.code } : {}),
-      ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}),
-      ...(error.requestId ? { requestId: error.requestId } : {}),
-    });
-  }
+/** Graph's error body: `{ error: { code, message, innerError: { "request-id" } } }`, when it is one. */
+function errorBody(body: unknown): { code?: string; requestId?: string } {
+  const error = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
+  if (typeof error !== 'object' || error === null) return {};
+  const { code, innerError } = error as { code?: unknown; innerError?: { 'request-id'?: unknown } };
+  const requestId = innerError?.['request-id'];
+  return {
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(typeof requestId === 'string' ? { requestId } : {}),
+  };
+}
+
+/** An answer other than 2xx, as the classifier reads it. */
+function answerError(answer: GraphAnswer, action: string, mailbox: string): GraphRequestError {
+  const { code, requestId } = errorBody(answer.body);
+  const retryAfter = retryAfterMs(answer.headers);
+  return new GraphRequestError(`${action} for ${mailbox}: ${answer.status} ${code ?? ''}`.trim(), {
+    httpStatus: answer.status,
+    ...(code ? { graphCode: code } : {}),
+    ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}),
+    ...(requestId ? { requestId } : {}),
+  });
+}
+
+/** No answer: a timeout, a reset connection or another network failure. */
+function transportError(error: unknown, action: string, mailbox: string): GraphRequestError {
   const name = error instanceof Error ? error.name : '';
   if (name === 'TimeoutError' || name === 'AbortError') {
     return new GraphRequestError(`${action} for ${mailbox}: timeout`, { transport: 'timeout' });
   }
-  if (error instanceof TypeError) {
-    return new GraphRequestError(`${action} for ${mailbox}: ${error.message}`, { transport: 'reset' });
-  }
-  throw error;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const reset = code === 'ECONNRESET' || code === 'EPIPE' || /reset|socket hang up/i.test(String(error));
+  return new GraphRequestError(`${action} for ${mailbox}: ${reset ? 'connection reset' : 'network error'}`, {
+    transport: reset ? 'reset' : 'network',
+  });
 }
 
 function isRetriedInProcess(error: GraphRequestError): boolean {
@@ -77,7 +78,8 @@ function delay(ms: number): Promise<void> {
  * timeout on every request, and a bounded number of in-process retries.
  */
 export class GraphCalendarGateway implements CalendarGateway {
-  private readonly client: Client;
+  private readonly http = new GraphHttp();
+  private readonly base: string;
   private readonly timeoutMs: number;
   private readonly maxRetries: number;
   private readonly maxWaitMs: number;
@@ -88,44 +90,47 @@ export class GraphCalendarGateway implements CalendarGateway {
     private readonly limiter: MailboxLimiter,
     options: GraphGatewayOptions = {},
   ) {
+    this.base = `${credentials.graphEndpoint.replace(/\/+$/, '')}/v1.0`;
     this.timeoutMs = options.requestTimeoutMs ?? 15_000;
     this.maxRetries = options.maxRetries ?? 2;
     this.maxWaitMs = options.maxInProcessWaitMs ?? 30_000;
-    this.client = Client.initWithMiddleware({
-      authProvider: { getAccessToken: () => tokens.acquireToken(credentials) },
-      baseUrl: credentials.graphEndpoint,
-      defaultVersion: 'v1.0',
-      customHosts: new Set([new URL(credentials.graphEndpoint).hostname]),
-    });
   }
 
   async createEvent(mailbox: string, event: GraphEventPayload, transactionId: string): Promise<string> {
-    const created = (await this.call(mailbox, 'create', (request) =>
-      request.post({ ...event, transactionId }),
-    )) as { id?: unknown };
+    const created = (await this.call(mailbox, 'create', 'POST', { ...event, transactionId })) as {
+      id?: unknown;
+    };
     if (typeof created?.id !== 'string') throw new Error('Microsoft Graph created an event without an id');
     return created.id;
   }
 
   async updateEvent(mailbox: string, eventId: string, event: GraphEventPayload): Promise<void> {
-    await this.call(mailbox, 'update', (request) => request.patch(event), eventId);
+    await this.call(mailbox, 'update', 'PATCH', event, eventId);
   }
 
   async deleteEvent(mailbox: string, eventId: string): Promise<void> {
-    await this.call(mailbox, 'delete', (request) => request.delete(), eventId);
+    await this.call(mailbox, 'delete', 'DELETE', undefined, eventId);
   }
 
   async probe(mailbox: string): Promise<void> {
-    await this.call(mailbox, 'probe', (request) => request.query({ $top: '1', $select: 'id' }).get());
+    await this.call(mailbox, 'probe', 'GET', undefined, undefined, '?$top=1&$select=id');
+  }
+
+  /** Closes the kept-alive connections. */
+  close(): void {
+    this.http.close();
   }
 
   private async call(
     mailbox: string,
     action: string,
-    send: (request: ReturnType<Client['api']>) => Promise<unknown>,
+    method: GraphHttpRequest['method'],
+    body?: unknown,
     eventId?: string,
+    query = '',
   ): Promise<unknown> {
     const path = `/users/${encodeURIComponent(mailbox)}/events${eventId ? `/${encodeURIComponent(eventId)}` : ''}`;
+    const url = new URL(`${this.base}${path}${query}`);
     for (let attempt = 0; ; attempt++) {
       const wait = this.limiter.waitFor(mailbox);
       if (wait > this.maxWaitMs) {
@@ -136,37 +141,25 @@ export class GraphCalendarGateway implements CalendarGateway {
         });
       }
       if (wait > 0) await delay(wait);
-      // The Graph client turns a failing auth provider into a network error; keep the token failure.
-      let tokenFailure: unknown;
-      const authProvider: AuthenticationProvider = {
-        getAccessToken: () =>
-          this.tokens.acquireToken(this.credentials).catch((error: unknown) => {
-            tokenFailure = error;
-            throw error;
-          }),
-      };
+      // A token failure is thrown as it is: it keeps its own diagnosis.
+      const token = await this.tokens.acquireToken(this.credentials);
+      let error: GraphRequestError;
       try {
-        return await this.limiter.run(mailbox, async () => {
+        const answer = await this.limiter.run(mailbox, () => {
           if (this.limiter.waitFor(mailbox) > 0) throw new RetryAfterPending();
-          const request = this.client
-            .api(path)
-            .middlewareOptions([
-              new RetryHandlerOptions(0, 0),
-              new AuthenticationHandlerOptions(authProvider),
-            ])
-            .option('signal', AbortSignal.timeout(this.timeoutMs));
-          return send(request);
+          return this.http.send({ method, url, token, body, signal: AbortSignal.timeout(this.timeoutMs) });
         });
+        if (answer.status >= 200 && answer.status < 300) return answer.body;
+        error = answerError(answer, action, mailbox);
       } catch (thrown) {
         if (thrown instanceof RetryAfterPending) continue;
-        if (tokenFailure !== undefined) throw tokenFailure;
-        const error = toGraphRequestError(thrown, action, mailbox);
-        const retryAfter = error.details.retryAfterMs;
-        if (retryAfter !== undefined) this.limiter.holdOff(mailbox, retryAfter);
-        const canWait = (retryAfter ?? 0) <= this.maxWaitMs;
-        if (attempt >= this.maxRetries || !isRetriedInProcess(error) || !canWait) throw error;
-        if (retryAfter === undefined) await delay(250 * 2 ** attempt);
+        error = transportError(thrown, action, mailbox);
       }
+      const retryAfter = error.details.retryAfterMs;
+      if (retryAfter !== undefined) this.limiter.holdOff(mailbox, retryAfter);
+      const canWait = (retryAfter ?? 0) <= this.maxWaitMs;
+      if (attempt >= this.maxRetries || !isRetriedInProcess(error) || !canWait) throw error;
+      if (retryAfter === undefined) await delay(250 * 2 ** attempt);
     }
   }
 }

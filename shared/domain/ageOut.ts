@@ -16,7 +16,7 @@ export interface AgeOutDependencies {
 export async function ageOut(deps: AgeOutDependencies, entry: PendingReplay, now: Date): Promise<boolean> {
   const row = await deps.transactions.getTransaction(entry.transactionId);
   if (!row) return false;
-  const state = await deps.appointments.getAppointment(row.appointmentId);
+  const { state } = await deps.appointments.getAppointment(row.appointmentId);
   const newest = state && (await syncedNewest(deps.transactions, state, [row.transactionId]));
   if (newest) {
     await deps.transactions.recordTransaction(supersededRecord(row, newest, now), row);

@@ -18,7 +18,6 @@ import type { ResourceOutcome } from './transaction';
 import { logIfUndiagnosed } from './undiagnosed';
 
 export interface SyncDependencies {
-  readonly mappings: MappingStore;
   readonly resources: ResourceStore;
   readonly tokens: TokenProvider;
   readonly calendars: CalendarGatewayFactory;
@@ -31,6 +30,8 @@ export interface SyncDependencies {
 export interface SyncTarget {
   readonly appointmentId: string;
   readonly snapshot: AppointmentSnapshot | undefined;
+  /** The appointment's event mappings, as read with it; the calls change them. */
+  readonly mappings: MappingStore;
   /** When the back office changed it: a resource state newer than this overrides the snapshot's copy. */
   readonly changedAt?: Date;
 }
@@ -38,7 +39,7 @@ export interface SyncTarget {
 const NO_RESOURCES = 'No resources were assigned to this appointment';
 
 async function plan(deps: SyncDependencies, target: SyncTarget): Promise<SyncPlan> {
-  const mappings = await deps.mappings.listMappings(target.appointmentId);
+  const mappings = await target.mappings.listMappings(target.appointmentId);
   const { snapshot } = target;
   if (!snapshot) return planDelete(mappings);
   const stored = await deps.resources.getResources(snapshot.resources.map((r) => r.id));
@@ -107,7 +108,7 @@ export async function syncAppointmentState(deps: SyncDependencies, target: SyncT
   }
   const context = {
     gateway: deps.calendars(credentials.value),
-    mappings: deps.mappings,
+    mappings: target.mappings,
     log: deps.log,
     appointmentId,
     payload: snapshot && eventPayload(snapshot),

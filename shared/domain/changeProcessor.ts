@@ -10,6 +10,7 @@ import type { AppointmentStore, TransactionStore } from './ports';
 import { replayClaimRefusal } from './replayClaims';
 import { parseReplayRequest } from './replayMessage';
 import { replayTransactions } from './replayTransactions';
+import { AppointmentMappings, acceptsVersion, mayHaveRow, withChanges } from './storedAppointment';
 import { failedWith, fullySynced } from './syncResult';
 import type { ResourceOutcome, TransactionRecord } from './transaction';
 import { TransactionRecorder } from './transactionRecorder';
@@ -65,32 +66,44 @@ export class ChangeProcessor {
   private async applyAppointment(change: AppointmentChange, started: number): Promise<TransactionRecord> {
     const { appointmentId, changeId, operation, version } = change;
     const transactionId = transactionIdFor(changeId);
-    const previous = await this.deps.transactions.getTransaction(transactionId);
+    const stored = await this.deps.appointments.getAppointment(appointmentId);
+    const previous = mayHaveRow(stored, { changeId, transactionId, version })
+      ? await this.deps.transactions.getTransaction(transactionId)
+      : undefined;
     const snapshot = operation === 'upsert' ? change.appointment : undefined;
-    const saved = await this.deps.appointments.saveAppointmentIfNewer({
-      appointmentId,
-      version,
-      changeId,
-      deleted: operation === 'delete',
-      ...(snapshot ? { snapshot } : {}),
-      receivedAt: this.deps.now(),
-    });
     const base = { transactionId, changeId, appointmentId, operation, version };
-    if (!saved) {
+    if (!acceptsVersion(stored, version)) {
       const superseded = new DiagnosedFailure(
         'DSEX022',
         `A newer change of appointment ${appointmentId} was already received; this change (version ${version}) was not applied.`,
       );
       return this.recorder.record(base, previous, failedWith(superseded), started);
     }
+    const state = {
+      appointmentId,
+      version,
+      changeId,
+      deleted: operation === 'delete',
+      ...(snapshot ? { snapshot } : {}),
+      receivedAt: this.deps.now(),
+    };
+    const mappings = new AppointmentMappings(stored.mappings);
     const changedAt = change.changedAt ? new Date(change.changedAt) : undefined;
     const result = await syncAppointmentState(this.deps, {
       appointmentId,
       snapshot,
+      mappings,
       ...(changedAt ? { changedAt } : {}),
     });
-    const record = await this.recorder.record(base, previous, result, started);
-    if (fullySynced(result)) await this.recorder.resolveOlderRows(appointmentId, transactionId, []);
+    const older = fullySynced(result) ? stored.openTransactions.filter((id) => id !== transactionId) : [];
+    const record = this.recorder.build(base, previous, result, started);
+    const opened = record.nextAttemptAt ? [transactionId] : [];
+    await this.deps.appointments.updateAppointment(
+      stored,
+      withChanges({ state, mappings, closed: [transactionId, ...older], opened }),
+    );
+    await this.recorder.write(record, previous);
+    if (older.length > 0) await this.recorder.resolveOlderRows(appointmentId, transactionId, []);
     return record;
   }
 

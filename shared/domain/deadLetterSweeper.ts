@@ -6,6 +6,7 @@ import { decodeBody } from './messageBody';
 import type { AppointmentStore, OperationalLog, ResourceStore, TransactionStore } from './ports';
 import { parseReplayRequest } from './replayMessage';
 import { keyProblem } from './storageKeys';
+import { AppointmentMappings, withChanges } from './storedAppointment';
 import { failedWith } from './syncResult';
 import type { TransactionRecord } from './transaction';
 import type { TransactionBase } from './transactionRecord';
@@ -84,14 +85,20 @@ export class DeadLetterSweeper {
       return { transactionId, changeId: change.changeId, appointmentId: '', operation: 'resource' };
     }
     const { appointmentId, changeId, operation, version } = change;
-    await this.deps.appointments.saveAppointmentIfNewer({
+    const stored = await this.deps.appointments.getAppointment(appointmentId);
+    const state = {
       appointmentId,
       version,
       changeId,
       deleted: operation === 'delete',
       ...(operation === 'upsert' ? { snapshot: change.appointment } : {}),
       receivedAt: this.now(),
-    });
+    };
+    const mappings = new AppointmentMappings(stored.mappings);
+    await this.deps.appointments.updateAppointment(
+      stored,
+      withChanges({ state, mappings, closed: [], opened: [transactionId] }),
+    );
     return { transactionId, changeId, appointmentId, operation, version };
   }
 

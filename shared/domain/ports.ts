@@ -47,12 +47,35 @@ export interface PendingReplay {
   readonly etag: string;
 }
 
-export interface AppointmentStore {
-  getAppointment(appointmentId: string): Promise<AppointmentState | undefined>;
-  /** Saves the state unless a newer version is already stored; answers whether it was saved. */
-  saveAppointmentIfNewer(state: AppointmentState): Promise<boolean>;
+/** What the connector keeps of one appointment, read and written as one: state, events, open rows. */
+export interface StoredAppointment {
+  readonly appointmentId: string;
+  /** The newest state received; undefined before the first. */
+  readonly state?: AppointmentState;
+  readonly mappings: readonly EventMapping[];
+  /**
+   * Transactions of the appointment recorded with a next attempt and not resolved by a later sync:
+   * a superset of its Pending entries, so a successful sync knows which rows to supersede.
+   */
+  readonly openTransactions: readonly string[];
+  /** Concurrency token of what was read; undefined when nothing is stored. */
+  readonly etag?: string;
 }
 
+export interface AppointmentStore {
+  /** One read: what is stored of the appointment (no state and no mappings when nothing is). */
+  getAppointment(appointmentId: string): Promise<StoredAppointment>;
+  /**
+   * Writes `update(stored)` under the ETag `stored` was read with; when another writer got in
+   * between, reads again and applies `update` to what it wrote. Answers what was stored.
+   */
+  updateAppointment(
+    stored: StoredAppointment,
+    update: (current: StoredAppointment) => StoredAppointment,
+  ): Promise<StoredAppointment>;
+}
+
+/** The event mappings of one appointment as one sync sees and changes them. */
 export interface MappingStore {
   listMappings(appointmentId: string): Promise<EventMapping[]>;
   putMapping(mapping: EventMapping): Promise<void>;

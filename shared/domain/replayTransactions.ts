@@ -3,6 +3,7 @@ import { DiagnosedFailure } from './failures';
 import { transactionIdFor } from './ids';
 import type { AppointmentState, AppointmentStore, TransactionStore } from './ports';
 import type { ReplayRequest } from './replayMessage';
+import { AppointmentMappings, withChanges } from './storedAppointment';
 import { failedWith, fullySynced, type SyncResult } from './syncResult';
 import type { TransactionRecord } from './transaction';
 import type { TransactionRecorder } from './transactionRecorder';
@@ -30,6 +31,7 @@ async function replayResult(
   deps: ReplayDependencies,
   request: ReplayRequest,
   state: AppointmentState | undefined,
+  mappings: AppointmentMappings,
 ): Promise<SyncResult> {
   if (!state) {
     const missing = new DiagnosedFailure(
@@ -51,6 +53,7 @@ async function replayResult(
   return syncAppointmentState(deps, {
     appointmentId: state.appointmentId,
     snapshot: state.deleted ? undefined : state.snapshot,
+    mappings,
   });
 }
 
@@ -67,10 +70,14 @@ export async function replayTransactions(
     deps.log.info('replay found nothing left to do', { ...request });
     return undefined;
   }
-  const state = await deps.appointments.getAppointment(request.appointmentId);
-  const result = await replayResult(deps, request, state);
-  let last: TransactionRecord | undefined;
-  for (const row of rows) {
+  const stored = await deps.appointments.getAppointment(request.appointmentId);
+  const { state } = stored;
+  const mappings = new AppointmentMappings(stored.mappings);
+  const result = await replayResult(deps, request, state, mappings);
+  const replayed = rows.map((r) => r.transactionId);
+  const synced = state !== undefined && fullySynced(result);
+  const older = synced ? stored.openTransactions.filter((id) => !replayed.includes(id)) : [];
+  const records = rows.map((row) => {
     const base = {
       transactionId: row.transactionId,
       changeId: row.changeId,
@@ -78,14 +85,19 @@ export async function replayTransactions(
       operation: state ? (state.deleted ? ('delete' as const) : ('upsert' as const)) : row.operation,
       ...(row.version !== undefined ? { version: row.version } : {}),
     };
-    last = await deps.recorder.record(base, row, result, started, { manual: request.reason === 'manual' });
-  }
-  if (state && fullySynced(result)) {
-    await deps.recorder.resolveOlderRows(
-      request.appointmentId,
-      first.transactionId,
-      rows.map((r) => r.transactionId),
+    const manual = request.reason === 'manual';
+    return { row, record: deps.recorder.build(base, row, result, started, { manual }) };
+  });
+  if (state) {
+    const opened = records.filter((r) => r.record.nextAttemptAt).map((r) => r.record.transactionId);
+    await deps.appointments.updateAppointment(
+      stored,
+      withChanges({ mappings, closed: [...replayed, ...older], opened }),
     );
   }
+  let last: TransactionRecord | undefined;
+  for (const { row, record } of records) last = await deps.recorder.write(record, row);
+  if (older.length > 0)
+    await deps.recorder.resolveOlderRows(request.appointmentId, first.transactionId, replayed);
   return last;
 }

@@ -28,20 +28,28 @@ function keepAutomaticSchedule(record: TransactionRecord, previous: TransactionR
 export class TransactionRecorder {
   constructor(private readonly deps: RecorderDependencies) {}
 
-  async record(
+  /** The row for one attempt, redacted, then fitted to the row budget; not yet written. */
+  build(
     base: TransactionBase,
     previous: TransactionRecord | undefined,
     result: SyncResult,
     started: number,
     options: { readonly manual?: boolean } = {},
-  ): Promise<TransactionRecord> {
+  ): TransactionRecord {
     const attempt = buildTransactionRecord(base, previous, result, {
       now: this.deps.now(),
       durationMs: Date.now() - started,
     });
     const built = options.manual && previous ? keepAutomaticSchedule(attempt, previous) : attempt;
     // Redacted first, then cut: a secret is never left half-hidden by the cut.
-    const record = fitToRowBudget(redactDeep(built, this.deps.secrets()));
+    return fitToRowBudget(redactDeep(built, this.deps.secrets()));
+  }
+
+  /** Writes a built row (and its index entries) and logs one line for it. */
+  async write(
+    record: TransactionRecord,
+    previous: TransactionRecord | undefined,
+  ): Promise<TransactionRecord> {
     await this.deps.transactions.recordTransaction(record, previous ?? null);
     this.deps.log.info(LOG_EVENTS.transaction, {
       transactionId: record.transactionId,
@@ -56,11 +64,22 @@ export class TransactionRecorder {
     return record;
   }
 
+  record(
+    base: TransactionBase,
+    previous: TransactionRecord | undefined,
+    result: SyncResult,
+    started: number,
+    options: { readonly manual?: boolean } = {},
+  ): Promise<TransactionRecord> {
+    return this.write(this.build(base, previous, result, started, options), previous);
+  }
+
   /**
    * A sync of the appointment's newest state succeeded (from the queue, the retry pass or a manual
    * replay): its other open rows need no replay any more and are marked superseded. A row with a
    * replay in flight (a claim) is left to that replay, which finds the newest state synced and
-   * records the same; superseding it here would leave its replay without a claim to match.
+   * records the same; superseding it here would leave its replay without a claim to match. Called
+   * only when the stored appointment lists open transactions other than these.
    */
   async resolveOlderRows(appointmentId: string, by: string, except: readonly string[]): Promise<void> {
     const open = await this.deps.transactions.listPending(appointmentId);

@@ -6,6 +6,7 @@ import { remove, upsert } from '../support/changes';
 import { useE2eSuite } from '../support/e2eSuite';
 import { eventually } from '../support/eventually';
 import { QUEUE } from '../support/harness';
+import { mappingsOf } from '../support/mappings';
 import type { GraphFailureKind, SandboxDriver } from '../support/sandboxDriver';
 import { legacySecret, secretForms } from '../support/secrets';
 
@@ -42,7 +43,7 @@ describe('syncAppointment: success paths', () => {
     ]);
     expect(suite.sandbox.events(room)).toHaveLength(1);
     expect(suite.sandbox.events(room)[0]?.subject).toBe(change.appointment.subject);
-    const mappings = await suite.harness.connector().stores.mappings.listMappings(id);
+    const mappings = await mappingsOf(suite.harness.connector().stores.appointments).listMappings(id);
     expect(mappings.map((m) => m.resourceId).sort()).toEqual(['P-1', 'R-1']);
   });
 
@@ -109,7 +110,7 @@ describe('syncAppointment: success paths', () => {
     const row = await sync(remove(id, 2));
     expect(row).toMatchObject({ status: 'Skipped', code: 'DSEX021' });
     expect(row.nextAttemptAt).toBeUndefined();
-    expect(await suite.harness.connector().stores.mappings.listMappings(id)).toEqual([]);
+    expect(await mappingsOf(suite.harness.connector().stores.appointments).listMappings(id)).toEqual([]);
   });
 
   it('lists disabled resources and syncs the enabled ones', async () => {
@@ -173,9 +174,11 @@ describe('syncAppointment: no duplicates, nothing lost', () => {
     expect(row.resources[0]?.action).toBe('create');
     expect(suite.sandbox.events(room)).toHaveLength(1);
     expect(suite.sandbox.eventsWithTransactionId(room, eventTransactionId(id, 'R-1', room))).toBe(1);
-    expect((await suite.harness.connector().stores.mappings.listMappings(id)).map((m) => m.eventId)).toEqual([
-      suite.sandbox.events(room)[0]?.id,
-    ]);
+    expect(
+      (await mappingsOf(suite.harness.connector().stores.appointments).listMappings(id)).map(
+        (m) => m.eventId,
+      ),
+    ).toEqual([suite.sandbox.events(room)[0]?.id]);
   });
 
   it('an invalid message is recorded as DSEX050 naming the field, keeps the raw body and is completed', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTableStores, type TableStores } from '../../shared/adapters/tables';
 import type { AppointmentSnapshot } from '../../shared/domain/changeMessage';
-import type { AppointmentState, ResourceState } from '../../shared/domain/ports';
+import type { AppointmentState, EventMapping, ResourceState } from '../../shared/domain/ports';
 import { type RunningAzurite, startAzurite } from '../../stand-ins/azurite';
 import { absentUndefined, type Loose } from '../support/loose';
 
@@ -57,60 +57,77 @@ afterAll(async () => {
   await azurite?.stop();
 });
 
-describe('appointments', () => {
-  it('saves newer and equal versions, rejects older ones, and round-trips the state', async () => {
-    expect(await stores.appointments.getAppointment(APPOINTMENT_ID)).toBeUndefined();
-    expect(await stores.appointments.saveAppointmentIfNewer(appointment(5))).toBe(true);
-    expect(await stores.appointments.saveAppointmentIfNewer(appointment(4))).toBe(false);
-    expect(await stores.appointments.getAppointment(APPOINTMENT_ID)).toEqual(appointment(5));
+function mapping(resourceId: string, eventId: string): EventMapping {
+  return {
+    appointmentId: APPOINTMENT_ID,
+    resourceId,
+    mailbox: 'room4@contoso.com',
+    eventId,
+    updatedAt: new Date('2026-11-24T09:00:00.123Z'),
+  };
+}
 
-    const redelivered = appointment(5, { receivedAt: new Date(Date.UTC(2026, 10, 25)) });
-    expect(await stores.appointments.saveAppointmentIfNewer(redelivered)).toBe(true);
-    expect(await stores.appointments.getAppointment(APPOINTMENT_ID)).toEqual(redelivered);
+describe('appointments', () => {
+  it('reads nothing stored as empty, round-trips state, mappings and open rows in one read and one write', async () => {
+    const empty = await stores.appointments.getAppointment(APPOINTMENT_ID);
+    expect(empty).toEqual({ appointmentId: APPOINTMENT_ID, mappings: [], openTransactions: [] });
+    const mappings = [mapping('R/7#', 'AAMkAGI2TG93AAA='), mapping('R-8', 'AAMk8=')];
+    const before = stores.operationCount();
+    const written = await stores.appointments.updateAppointment(empty, (current) => ({
+      ...current,
+      state: appointment(5),
+      mappings,
+      openTransactions: ['tx-1', 'tx-2'],
+    }));
+    const read = await stores.appointments.getAppointment(APPOINTMENT_ID);
+    expect(stores.operationCount() - before).toBe(2);
+    expect(read).toEqual({ ...written, etag: read.etag });
+    expect(read.state).toEqual(appointment(5));
+    expect(read.mappings).toEqual(mappings);
+    expect(read.openTransactions).toEqual(['tx-1', 'tx-2']);
 
     const deleted = appointment(2 ** 40, { deleted: true, snapshot: undefined });
-    expect(await stores.appointments.saveAppointmentIfNewer(deleted)).toBe(true);
-    expect(await stores.appointments.getAppointment(APPOINTMENT_ID)).toEqual(deleted);
+    await stores.appointments.updateAppointment(read, (current) => ({
+      ...current,
+      state: deleted,
+      mappings: [],
+    }));
+    expect((await stores.appointments.getAppointment(APPOINTMENT_ID)).state).toEqual(deleted);
   });
 
-  it('ends with the newest of concurrent saves', async () => {
+  it('re-reads and applies the update again after another writer got in (stale ETag)', async () => {
+    const id = 'A-stale';
+    const first = await stores.appointments.getAppointment(id);
+    const other = await stores.appointments.updateAppointment(first, (current) => ({
+      ...current,
+      mappings: [{ ...mapping('R-1', 'E1'), appointmentId: id }],
+    }));
+    expect(other.etag).toBeDefined();
+    const seen: number[] = [];
+    const mine = await stores.appointments.updateAppointment(first, (current) => {
+      seen.push(current.mappings.length);
+      return { ...current, openTransactions: ['tx-mine'] };
+    });
+    expect(seen).toEqual([0, 1]);
+    expect(mine.mappings.map((m) => m.eventId)).toEqual(['E1']);
+    const stored = await stores.appointments.getAppointment(id);
+    expect(stored.openTransactions).toEqual(['tx-mine']);
+    expect(stored.mappings.map((m) => m.eventId)).toEqual(['E1']);
+  });
+
+  // Each lost race is another writer's win, so 10 writers finish within the store's 10 rounds.
+  it('loses no update of concurrent writers', async () => {
     const id = 'A-concurrent';
-    const versions = Array.from({ length: 20 }, (_, i) => i + 1);
-    const saved = await Promise.all(
-      versions.map((version) =>
-        stores.appointments.saveAppointmentIfNewer(appointment(version, { appointmentId: id })),
+    const read = await stores.appointments.getAppointment(id);
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        stores.appointments.updateAppointment(read, (current) => ({
+          ...current,
+          openTransactions: [...current.openTransactions, `tx-${i}`],
+        })),
       ),
     );
-    expect(saved[19]).toBe(true);
-    expect((await stores.appointments.getAppointment(id))?.version).toBe(20);
-  });
-});
-
-describe('mappings', () => {
-  it('puts, lists by appointment, replaces and deletes', async () => {
-    const mapping = {
-      appointmentId: APPOINTMENT_ID,
-      resourceId: 'R/7#',
-      mailbox: 'room4@contoso.com',
-      eventId: 'AAMkAGI2TG93AAA=',
-      updatedAt: new Date('2026-11-24T09:00:00.123Z'),
-    };
-    await stores.mappings.putMapping(mapping);
-    await stores.mappings.putMapping({ ...mapping, resourceId: 'R-8', eventId: 'AAMk8=' });
-    await stores.mappings.putMapping({ ...mapping, appointmentId: 'A-other' });
-    expect(await stores.mappings.listMappings(APPOINTMENT_ID)).toHaveLength(2);
-
-    const moved = { ...mapping, eventId: 'AAMk-new=', mailbox: 'room5@contoso.com' };
-    await stores.mappings.putMapping(moved);
-    const before = stores.operationCount();
-    const listed = await stores.mappings.listMappings(APPOINTMENT_ID);
-    expect(stores.operationCount() - before).toBe(1);
-    expect(listed).toContainEqual(moved);
-
-    await stores.mappings.deleteMapping(APPOINTMENT_ID, 'R/7#');
-    await stores.mappings.deleteMapping(APPOINTMENT_ID, 'R/7#');
-    expect((await stores.mappings.listMappings(APPOINTMENT_ID)).map((m) => m.resourceId)).toEqual(['R-8']);
-    expect(await stores.mappings.listMappings('A-none')).toEqual([]);
+    expect((await stores.appointments.getAppointment(id)).openTransactions).toHaveLength(10);
   });
 });
 
@@ -134,5 +151,17 @@ describe('resources', () => {
     expect(found.get('R/7#?')).toEqual(fixed);
     expect(found.get('R-8')?.exchangeEnabled).toBe(false);
     expect(await stores.resources.getResources([])).toEqual(new Map());
+  });
+
+  it('the cached view reads each resource once, absent ones too, and reads again after a save', async () => {
+    const cached = stores.cachedResources;
+    await cached.getResources(['R-8', 'R-cached-missing']);
+    const before = stores.operationCount();
+    const again = await cached.getResources(['R-8', 'R-cached-missing']);
+    expect(stores.operationCount() - before).toBe(0);
+    expect([...again.keys()]).toEqual(['R-8']);
+    const enabled = resource('R-8', '2026-11-24T10:00:00Z', { exchangeEnabled: true });
+    expect(await cached.saveResourceIfNewer(enabled)).toBe(true);
+    expect((await cached.getResources(['R-8'])).get('R-8')).toEqual(enabled);
   });
 });

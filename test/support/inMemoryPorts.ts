@@ -10,22 +10,15 @@ import { InMemoryTokenProvider } from './inMemory/entra';
 import { InMemoryFailureIndex } from './inMemory/failureIndex';
 import { InMemoryExchange } from './inMemory/graph';
 import { CapturingLog, InMemoryReplaySender } from './inMemory/queueAndLog';
-import {
-  InMemoryAppointmentStore,
-  InMemoryMappingStore,
-  InMemoryResourceStore,
-} from './inMemory/stateStores';
+import { InMemoryAppointmentStore, InMemoryResourceStore } from './inMemory/stateStores';
 import { InMemoryTransactionStore } from './inMemory/transactionStore';
+import { mappingsOf } from './mappings';
 
 export { entraAnswers, InMemoryTokenProvider } from './inMemory/entra';
 export { InMemoryFailureIndex } from './inMemory/failureIndex';
 export { type GraphAnswer, graphAnswers, InMemoryExchange } from './inMemory/graph';
 export { CapturingLog, InMemoryReplaySender } from './inMemory/queueAndLog';
-export {
-  InMemoryAppointmentStore,
-  InMemoryMappingStore,
-  InMemoryResourceStore,
-} from './inMemory/stateStores';
+export { InMemoryAppointmentStore, InMemoryResourceStore } from './inMemory/stateStores';
 export { InMemoryTransactionStore } from './inMemory/transactionStore';
 
 /** Exchange settings that pass validation; `clientSecret` is what redaction must hide. */
@@ -59,13 +52,15 @@ export function inMemoryPorts(options: { now?: Date; windowDays?: number } = {})
   const env: Record<string, string | undefined> = { ...TEST_ENVIRONMENT };
   const readCredentials = () => readExchangeCredentials(env);
   const transactions = new InMemoryTransactionStore();
+  const appointments = new InMemoryAppointmentStore();
   const ports = {
     clock,
     env,
     transactions,
     failures: new InMemoryFailureIndex(() => transactions.failureEntries(), clock.now),
-    appointments: new InMemoryAppointmentStore(),
-    mappings: new InMemoryMappingStore(),
+    appointments,
+    /** The mappings inside the stored appointments, for tests to inspect or lose on purpose. */
+    mappings: mappingsOf(appointments),
     resources: new InMemoryResourceStore(),
     tokens: new InMemoryTokenProvider(),
     exchange: new InMemoryExchange(),
@@ -76,7 +71,6 @@ export function inMemoryPorts(options: { now?: Date; windowDays?: number } = {})
   const processorDependencies: ConstructorParameters<typeof ChangeProcessor>[0] = {
     transactions,
     appointments: ports.appointments,
-    mappings: ports.mappings,
     resources: ports.resources,
     tokens: ports.tokens,
     calendars: ports.exchange.factory,

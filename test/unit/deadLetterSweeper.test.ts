@@ -33,7 +33,9 @@ describe('DeadLetterSweeper', () => {
       message: `[DSEX052] The outcome could not be recorded before ${WHY}; the dead-letter sweeper recorded it. The retry pass replays appointment A-1.`,
     });
     expect(row.nextAttemptAt).toBeDefined();
-    expect((await c.appointments.getAppointment('A-1'))?.version).toBe(3);
+    const stored = await c.appointments.getAppointment('A-1');
+    expect(stored.state?.version).toBe(3);
+    expect(stored.openTransactions).toEqual([row.transactionId]);
     expect((await c.transactions.listPending('A-1')).map((p) => p.transactionId)).toEqual([
       row.transactionId,
     ]);

@@ -150,7 +150,7 @@ describe('in-memory failure index', () => {
 });
 
 describe('in-memory state stores', () => {
-  it('saves an appointment unless a newer version is stored; an equal version is a redelivery and saves', async () => {
+  it('keeps one entity per appointment; an update under a stale ETag is applied to what won', async () => {
     const { appointments } = inMemoryPorts();
     const state = {
       appointmentId: 'A-1',
@@ -159,11 +159,18 @@ describe('in-memory state stores', () => {
       deleted: false,
       receivedAt: at('2026-11-25T08:00:00Z'),
     };
-    expect(await appointments.getAppointment('A-1')).toBeUndefined();
-    expect(await appointments.saveAppointmentIfNewer(state)).toBe(true);
-    expect(await appointments.saveAppointmentIfNewer({ ...state, changeId: 'c2-again' })).toBe(true);
-    expect(await appointments.saveAppointmentIfNewer({ ...state, version: 1, changeId: 'c1' })).toBe(false);
-    expect((await appointments.getAppointment('A-1'))?.changeId).toBe('c2-again');
+    const empty = await appointments.getAppointment('A-1');
+    expect(empty).toEqual({ appointmentId: 'A-1', mappings: [], openTransactions: [] });
+    const written = await appointments.updateAppointment(empty, (current) => ({ ...current, state }));
+    expect(written.etag).toBeDefined();
+    const stale = await appointments.updateAppointment(empty, (current) => ({
+      ...current,
+      openTransactions: [...current.openTransactions, 'tx-1'],
+    }));
+    expect(stale.state).toEqual(state);
+    const stored = await appointments.getAppointment('A-1');
+    expect(stored).toEqual(stale);
+    expect(stored.openTransactions).toEqual(['tx-1']);
   });
 
   it('saves a resource unless a later changedAt is stored; reads only the resources that exist', async () => {
@@ -183,22 +190,6 @@ describe('in-memory state stores', () => {
     const found = await resources.getResources(['R-1', 'R-1', 'R-missing']);
     expect([...found.keys()]).toEqual(['R-1']);
     expect(found.get('R-1')?.exchangeEnabled).toBe(false);
-  });
-
-  it('lists mappings in row-key order and ignores a delete of a missing mapping (404)', async () => {
-    const { mappings } = inMemoryPorts();
-    const base = { appointmentId: 'A-1', mailbox: 'r@x.com', updatedAt: at('2026-11-25T08:00:00Z') };
-    await mappings.putMapping({ ...base, resourceId: 'R-2', eventId: 'E2' });
-    await mappings.putMapping({ ...base, resourceId: 'R-1', eventId: 'E1' });
-    await mappings.putMapping({ ...base, resourceId: 'R-1', eventId: 'E1b' });
-    expect((await mappings.listMappings('A-1')).map((m) => [m.resourceId, m.eventId])).toEqual([
-      ['R-1', 'E1b'],
-      ['R-2', 'E2'],
-    ]);
-    await mappings.deleteMapping('A-1', 'R-9');
-    await mappings.deleteMapping('A-1', 'R-1');
-    expect((await mappings.listMappings('A-1')).map((m) => m.resourceId)).toEqual(['R-2']);
-    expect(await mappings.listMappings('A-other')).toEqual([]);
   });
 });
 

@@ -1,14 +1,8 @@
-import type {
-  AppointmentStore,
-  FailureIndex,
-  MappingStore,
-  ResourceStore,
-  TransactionStore,
-} from '../../domain/ports';
+import type { AppointmentStore, FailureIndex, ResourceStore, TransactionStore } from '../../domain/ports';
 import type { ServiceConnection } from '../../settings';
 import { TableAppointmentStore } from './appointmentStore';
 import { TableFailureIndex } from './failureIndex';
-import { TableMappingStore } from './mappingStore';
+import { CachedResourceStore } from './resourceCache';
 import { TableResourceStore } from './resourceStore';
 import { TableAccess } from './tableClients';
 import { TableTransactionStore } from './transactionStore';
@@ -16,8 +10,9 @@ import { TableTransactionStore } from './transactionStore';
 export interface TableStores {
   readonly transactions: TransactionStore;
   readonly appointments: AppointmentStore;
-  readonly mappings: MappingStore;
   readonly resources: ResourceStore;
+  /** The same resource states, read at most once per 30 s each: for the change processor. */
+  readonly cachedResources: ResourceStore;
   readonly failures: FailureIndex;
   /** Table operations made so far (each call that reaches the service, each listing page), for benchmarks. */
   operationCount(): number;
@@ -31,11 +26,12 @@ export function createTableStores(
   options: { tablePrefix?: string; now?: () => number } = {},
 ): TableStores {
   const tables = new TableAccess(connection, options.tablePrefix ?? '');
+  const resources = new TableResourceStore(tables);
   return {
     transactions: new TableTransactionStore(tables),
     appointments: new TableAppointmentStore(tables),
-    mappings: new TableMappingStore(tables),
-    resources: new TableResourceStore(tables),
+    resources,
+    cachedResources: new CachedResourceStore(resources),
     failures: new TableFailureIndex(tables, options.now),
     operationCount: () => tables.operations,
     entityReads: () => tables.entitiesRead,

@@ -7,36 +7,58 @@ const MAX_ROUNDS = 10;
 /** Losers wait a random part of this before reading again, so they do not collide in step. */
 const CONFLICT_JITTER_MS = 20;
 
-export interface ConditionalSave {
+export interface EntityAddress {
   readonly table: TableName;
   readonly partitionKey: string;
   readonly rowKey: string;
-  readonly properties: Entity;
-  /** Whether these properties may replace the stored entity (equal counts as newer: a redelivery). */
-  readonly supersedes: (stored: Entity) => boolean;
 }
 
 /**
- * Saves an entity unless the stored one is newer: insert when absent, replace under the read ETag
- * otherwise, and decide again when another writer got in between (409 on insert, 412 on replace).
- * Answers whether it saved; rethrows the last conflict when the rounds run out.
+ * Writes `decide(stored)` over the stored entity: insert when absent, replace under the read ETag
+ * otherwise, and decide again on what another writer stored in between (409 on insert, 412 on
+ * replace). `decide` answering undefined writes nothing. `first` is the entity already read (null:
+ * known absent), which spares the first read. Answers what was written and its ETag, or undefined.
  */
-export async function saveIfNewer(tables: TableAccess, save: ConditionalSave): Promise<boolean> {
-  const entity = { partitionKey: save.partitionKey, rowKey: save.rowKey, ...save.properties };
+export async function writeUnderEtag(
+  tables: TableAccess,
+  address: EntityAddress,
+  decide: (stored: Entity | undefined) => Entity | undefined,
+  first?: Entity | null,
+): Promise<{ properties: Entity; etag: string } | undefined> {
+  const { table, partitionKey, rowKey } = address;
   for (let round = 1; ; round++) {
-    const stored = await tables.read(save.table, save.partitionKey, save.rowKey);
-    if (stored && !save.supersedes(stored)) return false;
+    const stored =
+      round === 1 && first !== undefined
+        ? (first ?? undefined)
+        : await tables.read(table, partitionKey, rowKey);
+    const properties = decide(stored);
+    if (!properties) return undefined;
+    const entity = { partitionKey, rowKey, ...properties };
     try {
-      await tables.call(save.table, (client) =>
+      const response = await tables.call(table, (client) =>
         stored
           ? client.updateEntity(entity, 'Replace', { etag: String(stored.etag) })
           : client.createEntity(entity),
       );
-      return true;
+      return { properties, etag: response.etag ?? '' };
     } catch (error) {
       const status = statusOf(error);
       if ((status !== 409 && status !== 412) || round >= MAX_ROUNDS) throw error;
       await delay(Math.random() * CONFLICT_JITTER_MS);
     }
   }
+}
+
+export interface ConditionalSave extends EntityAddress {
+  readonly properties: Entity;
+  /** Whether these properties may replace the stored entity (equal counts as newer: a redelivery). */
+  readonly supersedes: (stored: Entity) => boolean;
+}
+
+/** Saves an entity unless the stored one is newer; answers whether it saved. */
+export async function saveIfNewer(tables: TableAccess, save: ConditionalSave): Promise<boolean> {
+  const written = await writeUnderEtag(tables, save, (stored) =>
+    stored && !save.supersedes(stored) ? undefined : save.properties,
+  );
+  return written !== undefined;
 }

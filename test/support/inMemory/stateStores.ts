@@ -1,53 +1,33 @@
-import { encodeKey } from '../../../shared/adapters/tables/keys';
 import type {
-  AppointmentState,
   AppointmentStore,
-  EventMapping,
-  MappingStore,
   ResourceState,
   ResourceStore,
+  StoredAppointment,
 } from '../../../shared/domain/ports';
-import { stored, tableKey } from './entities';
+import { nextEtag, stored, tableKey } from './entities';
 
-/** Appointments as `TableAppointmentStore` keeps them: an equal version counts as newer (redelivery). */
+/**
+ * Appointments as `TableAppointmentStore` keeps them: one entity each (state, mappings, open
+ * transactions) written under its ETag; a write that lost a race applies its update to the winner's.
+ */
 export class InMemoryAppointmentStore implements AppointmentStore {
-  private readonly rows = new Map<string, AppointmentState>();
+  private readonly rows = new Map<string, StoredAppointment>();
 
-  async getAppointment(appointmentId: string): Promise<AppointmentState | undefined> {
+  async getAppointment(appointmentId: string): Promise<StoredAppointment> {
     const row = this.rows.get(appointmentId);
-    return row ? stored(row) : undefined;
+    return row ? stored(row) : { appointmentId, mappings: [], openTransactions: [] };
   }
 
-  async saveAppointmentIfNewer(state: AppointmentState): Promise<boolean> {
-    tableKey(state.appointmentId);
-    const current = this.rows.get(state.appointmentId);
-    if (current && !(state.version >= current.version)) return false;
-    this.rows.set(state.appointmentId, stored(state));
-    return true;
-  }
-}
-
-/** Mappings as `TableMappingStore` keeps them: listed in row-key order, a missing delete is no error. */
-export class InMemoryMappingStore implements MappingStore {
-  private readonly byAppointment = new Map<string, Map<string, EventMapping>>();
-
-  async listMappings(appointmentId: string): Promise<EventMapping[]> {
-    const rows = [...(this.byAppointment.get(appointmentId)?.values() ?? [])];
-    return rows
-      .sort((a, b) => (encodeKey(a.resourceId) < encodeKey(b.resourceId) ? -1 : 1))
-      .map((row) => stored(row));
-  }
-
-  async putMapping(mapping: EventMapping): Promise<void> {
-    tableKey(mapping.appointmentId);
-    tableKey(mapping.resourceId);
-    const rows = this.byAppointment.get(mapping.appointmentId) ?? new Map<string, EventMapping>();
-    rows.set(mapping.resourceId, stored(mapping));
-    this.byAppointment.set(mapping.appointmentId, rows);
-  }
-
-  async deleteMapping(appointmentId: string, resourceId: string): Promise<void> {
-    this.byAppointment.get(appointmentId)?.delete(resourceId);
+  async updateAppointment(
+    read: StoredAppointment,
+    update: (current: StoredAppointment) => StoredAppointment,
+  ): Promise<StoredAppointment> {
+    tableKey(read.appointmentId);
+    const current = this.rows.get(read.appointmentId);
+    const base = current?.etag === read.etag ? read : await this.getAppointment(read.appointmentId);
+    const next = { ...update(base), etag: nextEtag() };
+    this.rows.set(read.appointmentId, stored(next));
+    return stored(next);
   }
 }
 
