@@ -68,29 +68,26 @@ export function inMemoryPorts(options: { now?: Date; windowDays?: number } = {})
     log: new CapturingLog(() => secretValues(env)),
     readCredentials,
   };
-  const processorDependencies: ConstructorParameters<typeof ChangeProcessor>[0] = {
+  /** What the processor and the retry pass both take, as the connector wires them. */
+  const common = {
     transactions,
     appointments: ports.appointments,
     resources: ports.resources,
     tokens: ports.tokens,
     calendars: ports.exchange.factory,
     readCredentials,
-    secrets: () => secretValues(env),
     log: ports.log,
     now: clock.now,
   };
+  const processorDependencies: ConstructorParameters<typeof ChangeProcessor>[0] = {
+    ...common,
+    secrets: () => secretValues(env),
+  };
   const retryPassDependencies: ConstructorParameters<typeof RetryPass>[0] = {
-    transactions,
-    appointments: ports.appointments,
-    resources: ports.resources,
-    tokens: ports.tokens,
-    calendars: ports.exchange.factory,
-    readCredentials,
+    ...common,
     sender: ports.sender,
-    log: ports.log,
     windowDays: options.windowDays ?? 14,
     credentialExpiry: () => readCredentialExpiry(env),
-    now: clock.now,
   };
   return { ...ports, processorDependencies, retryPassDependencies };
 }
