@@ -34,7 +34,7 @@ export interface Connector {
   /** The Exchange credentials as set now: read on every use, so a corrected secret takes effect at once. */
   credentials(): SettingsResult<ExchangeCredentials>;
   /** When the client secret or certificate expires, when known: informational, never blocks a sync. */
-  secretExpiry(): SettingsResult<CredentialExpiry | undefined>;
+  credentialExpiry(): SettingsResult<CredentialExpiry | undefined>;
   /** A processor that logs to the given sink (one per invocation). */
   processor(log: OperationalLog): ChangeProcessor;
   /** A sweeper of the queue's dead-letter subqueue that logs to the given sink (one per invocation). */
@@ -89,7 +89,7 @@ export function buildConnector(env: Environment = process.env): Connector {
     tokens,
     serviceBus,
     credentials,
-    secretExpiry: () => readCredentialExpiry(env),
+    credentialExpiry: () => readCredentialExpiry(env),
     secrets,
     processor: (log) =>
       new ChangeProcessor({

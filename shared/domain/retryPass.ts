@@ -50,8 +50,6 @@ export interface RetryPassReport {
   readonly credentialDaysLeft?: number;
 }
 
-export { ReplayNotPossibleError, ReplayTooSoonError } from './manualReplay';
-
 function triggerOf(entry: PendingReplay): ReplayTrigger {
   return entry.code ? catalogueEntry(entry.code).replayTrigger : 'backoff';
 }

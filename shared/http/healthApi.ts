@@ -19,7 +19,7 @@ function connectorProbes(instance: Connector): HealthProbes {
     },
     acquireToken: (credentials) => instance.tokens.acquireToken(credentials),
     readCredentials: () => instance.credentials(),
-    readSecretExpiry: () => instance.secretExpiry(),
+    readCredentialExpiry: () => instance.credentialExpiry(),
     now: () => new Date(),
   };
 }

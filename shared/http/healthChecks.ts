@@ -31,7 +31,7 @@ export interface HealthProbes {
   peekQueue(signal: AbortSignal): Promise<unknown>;
   acquireToken(credentials: ExchangeCredentials): Promise<unknown>;
   readCredentials(): SettingsResult<ExchangeCredentials>;
-  readSecretExpiry(): SettingsResult<CredentialExpiry | undefined>;
+  readCredentialExpiry(): SettingsResult<CredentialExpiry | undefined>;
   now(): Date;
 }
 
@@ -121,7 +121,7 @@ export async function runHealthChecks(probes: HealthProbes): Promise<HealthRepor
     infrastructureCheck('serviceBus', 'Service Bus', (signal) => probes.peekQueue(signal)),
     tokenCheck(probes, credentials),
   ]);
-  const expiry = expiryCheck(probes.readSecretExpiry(), probes.now());
+  const expiry = expiryCheck(probes.readCredentialExpiry(), probes.now());
   if (expiry) checks.push(expiry);
   const status = checks.reduce<HealthStatus>(
     (worst, check) => (RANK[check.status] > RANK[worst] ? check.status : worst),

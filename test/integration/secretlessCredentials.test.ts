@@ -242,7 +242,7 @@ describe('the health check of a certificate', () => {
           EXCHANGE_CREDENTIAL_TYPE: 'certificate',
           EXCHANGE_CLIENT_CERTIFICATE: pem,
         }),
-      readSecretExpiry: () =>
+      readCredentialExpiry: () =>
         readCredentialExpiry({
           ...tenantSettings(sandbox),
           EXCHANGE_CREDENTIAL_TYPE: 'certificate',

@@ -9,10 +9,10 @@ import {
 } from '../../shared/domain/failures';
 import { isFields } from '../../shared/domain/fields';
 import { eventTransactionId, transactionIdFor } from '../../shared/domain/ids';
+import { ReplayNotPossibleError } from '../../shared/domain/manualReplay';
 import { PerKeyQueue } from '../../shared/domain/perKeyQueue';
 import { InvalidContinuationTokenError } from '../../shared/domain/ports';
 import { redact, redactDeep } from '../../shared/domain/redaction';
-import { ReplayNotPossibleError } from '../../shared/domain/retryPass';
 import { daysBefore } from '../../shared/domain/time';
 import { gate, inFlight, settle } from '../support/gate';
 

@@ -19,7 +19,7 @@ function probes(overrides: Partial<HealthProbes> = {}, settings: Record<string, 
     peekQueue: async () => [],
     acquireToken: async () => 'token',
     readCredentials: () => readExchangeCredentials({ ...env, ...settings }),
-    readSecretExpiry: () => readCredentialExpiry({ ...env, ...settings }),
+    readCredentialExpiry: () => readCredentialExpiry({ ...env, ...settings }),
     now: () => now,
     ...overrides,
   };

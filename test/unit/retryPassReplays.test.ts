@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { replayMessageId, transactionIdFor } from '../../shared/domain/ids';
+import { ReplayNotPossibleError } from '../../shared/domain/manualReplay';
 import type { TransactionStore } from '../../shared/domain/ports';
-import { ReplayNotPossibleError, RetryPass } from '../../shared/domain/retryPass';
+import { RetryPass } from '../../shared/domain/retryPass';
 import { remove } from '../support/changes';
 import { appointment, type Core, core, MINUTE, room, START } from '../support/coreScenario';
 import { graphAnswers } from '../support/inMemoryPorts';

@@ -53,7 +53,7 @@ export async function errorsPage(request: HttpRequest): Promise<HttpResponseInit
     ? await loadFailures(index, parsed.query, window)
     : { ok: false, problem: parsed.problem, counts: await index.countFailuresByCode(window.start) };
   const failures: FailuresPage = loaded.ok ? loaded.page : { items: [], counts: loaded.counts };
-  const expiry = instance.secretExpiry();
+  const expiry = instance.credentialExpiry();
   const known = expiry.ok ? expiry.value : undefined;
   const markup = renderPage({
     state: readPageState(request),
