@@ -51,7 +51,7 @@ beforeAll(async () => {
     { kind: 'connectionString', connectionString: azurite.connectionString },
     { tablePrefix: 'state' },
   );
-});
+}, 60_000);
 
 afterAll(async () => {
   await azurite?.stop();
