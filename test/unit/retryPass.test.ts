@@ -163,6 +163,22 @@ describe('RetryPass: token probe', () => {
 });
 
 describe('RetryPass: graph probe', () => {
+  it('a passing probe replays the due rows and counts the rest of that mailbox as not due', async () => {
+    const c = await failing(graphAnswers.accessDenied);
+    c.clock.advance(3 * MINUTE);
+    await c.processor.process(appointment('A-2', 1, [R1]));
+    c.clock.advance(2 * MINUTE);
+    c.exchange.heal(R1.mailbox);
+    expect(await c.retryPass.run()).toEqual({
+      ...idle,
+      pending: 2,
+      replayed: 1,
+      appointments: 1,
+      notDue: 1,
+      probes: { 'graph probe': 'passed' },
+    });
+  });
+
   for (const [code, answer] of [
     ['DSEX030', graphAnswers.accessDenied],
     ['DSEX010', graphAnswers.unauthorized],
@@ -192,6 +208,24 @@ describe('RetryPass: graph probe', () => {
 });
 
 describe('RetryPass: resource change', () => {
+  it('replays a row waiting on two resources once either of them changes', async () => {
+    const c = core();
+    const R2 = room('R2', { exchangeEnabled: false });
+    await c.processor.process(appointment('A-1', 1, [room('R1', { exchangeEnabled: false }), R2]));
+    c.clock.advance(DAY);
+    expect(await c.retryPass.run()).toEqual({ ...idle, pending: 1, waitingOnResource: 1 });
+
+    await c.processor.process(resourceChange(R1, new Date(START.getTime() + MINUTE).toISOString()));
+    expect(await c.retryPass.run()).toEqual({ ...idle, pending: 1, replayed: 1, appointments: 1 });
+  });
+
+  it('a resource state from the very moment of the last attempt does not replay: only a newer one does', async () => {
+    const c = await failing(graphAnswers.invalidUser);
+    await c.processor.process(resourceChange(R1, START.toISOString()));
+    c.clock.advance(MINUTE);
+    expect(await c.retryPass.run()).toMatchObject({ waitingOnResource: 1, replayed: 0 });
+  });
+
   it('waits on a disabled resource until a newer state of it arrives, then replays', async () => {
     const c = core();
     await c.processor.process(appointment('A-1', 1, [room('R1', { exchangeEnabled: false })]));
