@@ -34,11 +34,14 @@ export class ConsumerLink {
   private readonly lockTokens = new Map<number, string>();
   private readonly stopListening: () => void;
 
+  /** `sessionId`: hands out only that session's messages (a session receiver holding its lock). */
   constructor(
     private readonly sender: ServerSender,
     private readonly queue: MessageQueue,
+    private readonly sessionId?: string,
   ) {
     this.peekLock = !wantsPresettled(sender);
+    this.grantedUpTo = creditLimit(sender);
     this.stopListening = queue.onReady(() => this.pump());
     sender.on('sender_flow', () => {
       this.grantedUpTo = creditLimit(sender);
@@ -68,7 +71,7 @@ export class ConsumerLink {
 
   private pump(): void {
     while (this.sentCount < this.grantedUpTo && this.sender.is_open() && sessionHasRoom(this.sender)) {
-      const stored = this.queue.take(Date.now(), this.peekLock);
+      const stored = this.queue.take(Date.now(), this.peekLock, this.sessionId);
       if (!stored) return;
       const tag = stored.lock?.deliveryTag ?? randomBytes(16);
       const delivery = sendMessage(this.sender, brokeredMessage(stored), tag);
