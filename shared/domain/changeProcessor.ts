@@ -79,11 +79,26 @@ export class ChangeProcessor {
       return this.recorder.record(base, previous, failedWith(superseded), started);
     }
     const changedAt = change.changedAt ? new Date(change.changedAt) : undefined;
-    const result = await syncAppointmentState(this.deps, {
+    // What was just saved is the newest stored state: the sync writes it.
+    let result = await syncAppointmentState(this.deps, {
       appointmentId,
       snapshot,
       ...(changedAt ? { changedAt } : {}),
     });
+    // The appointment's session keeps other instances off it; should its lock have been lost during
+    // the writes, a newer state may have been saved and written meanwhile: write the newest last.
+    const newest = await this.deps.appointments.getAppointment(appointmentId);
+    if (newest && newest.version > version) {
+      this.deps.log.info('overtaken during sync: the newest state is written again', {
+        appointmentId,
+        version,
+        newestVersion: newest.version,
+      });
+      result = await syncAppointmentState(this.deps, {
+        appointmentId,
+        snapshot: newest.deleted ? undefined : newest.snapshot,
+      });
+    }
     const record = await this.recorder.record(base, previous, result, started);
     if (fullySynced(result)) await this.recorder.resolveOlderRows(appointmentId, transactionId, []);
     return record;
