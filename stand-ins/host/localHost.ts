@@ -1,10 +1,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SETTINGS } from '../../shared/settings';
-import { type StandIns, startStandIns } from '..';
+import { startStandIns } from '..';
 import { configureDemoTenant } from './demoTenant';
 import { loadFunctionDefinitions } from './functionCatalog';
 import { serveHttpFunctions } from './httpRunner';
+import {
+  DEFAULT_STAND_INS_FILE,
+  describeStandIns,
+  runningStandIns,
+  type StandInsDescription,
+} from './joinStandIns';
 import { namesRealTenant, readLocalSettings, wantsLocalStandIn } from './localSettings';
 import { runQueueFunction } from './queueRunner';
 import { runTimerFunction } from './timerRunner';
@@ -13,7 +19,33 @@ const root = join(__dirname, '..', '..');
 
 export interface LocalHostOptions {
   readonly port?: number;
+  /** Stand-ins to join when they are running (default `.local/stand-ins.json`, as `npm run stand-ins` writes). */
+  readonly standInsFile?: string;
   readonly log?: (line: string) => void;
+}
+
+interface UsedStandIns {
+  readonly description: StandInsDescription;
+  /** Whether this host started them (then it stops them too) or joined running ones. */
+  readonly joined: boolean;
+  stop(): Promise<void>;
+}
+
+/** The running stand-ins `file` names, or stand-ins of its own (the sandbox only without real credentials). */
+async function standInsFor(
+  file: string,
+  realTenant: boolean,
+  configured: Record<string, string>,
+): Promise<UsedStandIns> {
+  const running = await runningStandIns(file);
+  if (running) return { description: running, joined: true, stop: async () => {} };
+  const standIns = await startStandIns({
+    sandbox: realTenant ? false : {},
+    azurite: wantsLocalStandIn(configured.TableStorageConnection) ? {} : false,
+    serviceBus: wantsLocalStandIn(configured.ServiceBusConnection) ? {} : false,
+  });
+  if (standIns.sandbox) configureDemoTenant(standIns.sandbox);
+  return { description: describeStandIns(standIns), joined: false, stop: () => standIns.stop() };
 }
 
 export interface RunningLocalHost {
@@ -23,39 +55,34 @@ export interface RunningLocalHost {
 }
 
 /**
- * `npm start`: the stand-ins (the sandbox only without real credentials), then every registered
- * function run as the Functions host would: queue, timer and HTTP triggers on one process.
+ * `npm start`: the stand-ins (joined when `npm run stand-ins` runs them, else its own), then every
+ * registered function run as the Functions host would: queue, timer and HTTP triggers on one process.
+ * Several hosts joined to the same stand-ins are several instances of the connector on one queue.
  */
 export async function startLocalHost(options: LocalHostOptions = {}): Promise<RunningLocalHost> {
   const log = options.log ?? ((line: string) => console.log(line));
   const configured = readLocalSettings(join(root, 'local.settings.json'));
   const realTenant = namesRealTenant(configured);
-  const standIns: StandIns = await startStandIns({
-    sandbox: realTenant ? false : {},
-    azurite: wantsLocalStandIn(configured.TableStorageConnection) ? {} : false,
-    serviceBus: wantsLocalStandIn(configured.ServiceBusConnection) ? {} : false,
-  });
-  const demo = standIns.sandbox;
-  if (demo) configureDemoTenant(demo);
+  const standIns = await standInsFor(options.standInsFile ?? DEFAULT_STAND_INS_FILE, realTenant, configured);
+  const endpoints = standIns.description;
+  const demo = realTenant ? undefined : endpoints.demoTenant;
   const defaults = Object.fromEntries(
     SETTINGS.filter((s) => s.defaultValue !== undefined).map((s) => [s.name, s.defaultValue ?? '']),
   );
   const settings: Record<string, string> = {
     ...defaults,
     ...configured,
-    ...(standIns.endpoints.tableConnectionString
-      ? { TableStorageConnection: standIns.endpoints.tableConnectionString }
+    ...(endpoints.tableConnectionString ? { TableStorageConnection: endpoints.tableConnectionString } : {}),
+    ...(endpoints.serviceBusConnectionString
+      ? { ServiceBusConnection: endpoints.serviceBusConnectionString }
       : {}),
-    ...(standIns.endpoints.serviceBusConnectionString
-      ? { ServiceBusConnection: standIns.endpoints.serviceBusConnectionString }
-      : {}),
-    ...(demo
+    ...(demo && endpoints.authorityHost && endpoints.graphEndpoint
       ? {
-          EXCHANGE_TENANT_ID: demo.tenant.tenantId,
-          EXCHANGE_CLIENT_ID: demo.tenant.clientId,
-          EXCHANGE_CLIENT_SECRET: demo.tenant.clientSecret,
-          EXCHANGE_AUTHORITY_HOST: demo.authorityHost,
-          GRAPH_ENDPOINT: demo.graphEndpoint,
+          EXCHANGE_TENANT_ID: demo.tenantId,
+          EXCHANGE_CLIENT_ID: demo.clientId,
+          EXCHANGE_CLIENT_SECRET: demo.clientSecret,
+          EXCHANGE_AUTHORITY_HOST: endpoints.authorityHost,
+          GRAPH_ENDPOINT: endpoints.graphEndpoint,
         }
       : {}),
   };
@@ -76,7 +103,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
   }
   const http = await serveHttpFunctions(
     definitions.filter((d) => d.trigger === 'http'),
-    { port: options.port ?? Number(process.env.PORT ?? 7071), host: '127.0.0.1' },
+    { port: options.port ?? 7071, host: '127.0.0.1' },
   );
   stops.push(() => http.stop());
 
@@ -91,16 +118,16 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
         serviceBusConnectionString: settings.ServiceBusConnection,
         tableConnectionString: settings.TableStorageConnection,
         queueName: settings.APPOINTMENT_QUEUE,
-        ...(demo ? { demoDomain: demo.tenant.domain } : {}),
+        ...(demo ? { demoDomain: demo.domain } : {}),
       },
       null,
       2,
     )}\n`,
   );
   log(`Functions: ${definitions.map((d) => `${d.name} (${d.trigger})`).join(', ')}`);
-  log(
-    realTenant ? 'Using the tenant configured in the settings.' : `Demo tenant: ${demo?.tenant.domain ?? ''}`,
-  );
+  if (standIns.joined)
+    log(`Joined the running stand-ins of ${options.standInsFile ?? DEFAULT_STAND_INS_FILE}.`);
+  log(realTenant ? 'Using the tenant configured in the settings.' : `Demo tenant: ${demo?.domain ?? ''}`);
   log(`Errors page: ${errorsPageUrl}`);
   return {
     errorsPageUrl,

@@ -63,6 +63,7 @@ export class SessionLink implements SessionHolder {
   }
 
   lockLost(): void {
+    this.sessionId = undefined;
     this.consumer?.detach();
     this.consumer = undefined;
     if (this.sender.is_open()) refuseLink(this.sender, SESSION_LOCK_LOST);
@@ -87,7 +88,10 @@ export class SessionLink implements SessionHolder {
     this.sessionId = sessionId;
     describeSession(this.sender, sessionId, lockedUntil);
     answerAttach(this.sender);
-    this.consumer = new ConsumerLink(this.sender, this.queue, sessionId);
+    this.consumer = new ConsumerLink(this.sender, this.queue, {
+      id: sessionId,
+      held: () => this.sessions.holds(sessionId, this, Date.now()),
+    });
     return true;
   }
 

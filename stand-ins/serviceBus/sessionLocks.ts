@@ -30,6 +30,11 @@ export class SessionLocks {
     return entry?.holder !== undefined && entry.lockedUntil > now;
   }
 
+  /** Whether `holder` has the session's live lock. */
+  holds(sessionId: string, holder: SessionHolder, now: number): boolean {
+    return this.isLocked(sessionId, now) && this.entries.get(sessionId)?.holder === holder;
+  }
+
   /** When the live lock ends; undefined when nobody holds one. */
   lockedUntil(sessionId: string, now: number): number | undefined {
     return this.isLocked(sessionId, now) ? this.entries.get(sessionId)?.lockedUntil : undefined;
