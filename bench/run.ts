@@ -1,4 +1,5 @@
 import { coldStart } from './coldStart';
+import { mailboxScaleOut } from './mailboxScaleOut';
 import { type Figure, machine, printFigures, writeResults } from './report';
 import { retryPassCost } from './retryPassCost';
 import { standInSpeeds } from './standInSpeeds';
@@ -35,6 +36,11 @@ async function main(): Promise<void> {
       label: '5 mailboxes',
     }),
   );
+  for (const perInstance of [4, 1]) {
+    await run(`one mailbox, 4 instances × ${perInstance}`, () =>
+      mailboxScaleOut({ instances: 4, perInstance, creates: quick ? 50 : 250, latencyMs: 50 }),
+    );
+  }
   await run('retry pass cost', () => retryPassCost(quick ? 5_000 : 100_000, 1_000));
   await run('handler CPU', () => handlerCpu(quick ? 100 : 400));
   await run('cold start', () => coldStart(quick ? 3 : 7));
