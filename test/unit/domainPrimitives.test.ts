@@ -7,11 +7,13 @@ import {
   InvalidExchangeCredentialsException,
   TokenEndpointError,
 } from '../../shared/domain/failures';
+import { isFields } from '../../shared/domain/fields';
 import { eventTransactionId, transactionIdFor } from '../../shared/domain/ids';
 import { PerKeyQueue } from '../../shared/domain/perKeyQueue';
 import { InvalidContinuationTokenError } from '../../shared/domain/ports';
 import { redact, redactDeep } from '../../shared/domain/redaction';
 import { ReplayNotPossibleError } from '../../shared/domain/retryPass';
+import { daysBefore } from '../../shared/domain/time';
 import { gate, inFlight, settle } from '../support/gate';
 
 describe('ids stored in tables and sent to Graph never change between versions', () => {
@@ -110,5 +112,22 @@ describe('credentialFailure', () => {
     expect(failure.message).toBe(
       `The Exchange credentials cannot be used: ${problems.map((p) => p.message).join('; ')}.`,
     );
+  });
+});
+
+describe('isFields and daysBefore', () => {
+  it('takes only a plain object for fields: no text, number, list or null', () => {
+    expect([{}, 'text', 5, [], null, undefined].map(isFields)).toEqual([
+      true,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+  });
+
+  it('counts days back in whole 24-hour days', () => {
+    expect(daysBefore(new Date('2026-11-25T08:00:00Z'), 14).toISOString()).toBe('2026-11-11T08:00:00.000Z');
   });
 });
