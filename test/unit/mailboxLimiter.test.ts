@@ -1,27 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { MailboxLimiter } from '../../shared/adapters/mailboxLimiter';
-
-/** A call that stays in flight until released, counting how many run at once. */
-function gate(counter: { now: number; peak: number }) {
-  let release: () => void = () => undefined;
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  const call = async () => {
-    counter.now++;
-    counter.peak = Math.max(counter.peak, counter.now);
-    await released;
-    counter.now--;
-  };
-  return { call, release: () => release() };
-}
-
-const settle = () => new Promise((resolve) => setImmediate(resolve));
+import { gate, inFlight, settle } from '../support/gate';
 
 describe('MailboxLimiter', () => {
   it('never lets a newcomer take a freed slot ahead of a waiter: at most 4 in flight', async () => {
     const limiter = new MailboxLimiter(4);
-    const counter = { now: 0, peak: 0 };
+    const counter = inFlight();
     const holders = Array.from({ length: 4 }, () => gate(counter));
     const running = holders.map((h) => limiter.run('room@x.com', h.call));
     const waiter = gate(counter);
@@ -46,8 +30,8 @@ describe('MailboxLimiter', () => {
 
   it('caps each mailbox on its own: 4 for one does not hold back another', async () => {
     const limiter = new MailboxLimiter(4);
-    const a = { now: 0, peak: 0 };
-    const b = { now: 0, peak: 0 };
+    const a = inFlight();
+    const b = inFlight();
     const gatesA = Array.from({ length: 6 }, () => gate(a));
     const gatesB = Array.from({ length: 2 }, () => gate(b));
     const runs = [
@@ -85,6 +69,72 @@ describe('MailboxLimiter', () => {
       async () => undefined,
       () => start + 60_000,
     );
+    expect(limiter.size).toBe(0);
+  });
+
+  it('allows 4 requests in flight per mailbox unless told otherwise, as Graph does', async () => {
+    const limiter = new MailboxLimiter();
+    const counter = inFlight();
+    const gates = Array.from({ length: 6 }, () => gate(counter));
+    const runs = gates.map((g) => limiter.run('room@x.com', g.call));
+    await settle();
+    expect(counter.now).toBe(4);
+    for (const g of gates) g.release();
+    await Promise.all(runs);
+    expect(counter).toEqual({ now: 0, peak: 4 });
+  });
+
+  it('keeps the later of two Retry-Afters', () => {
+    const limiter = new MailboxLimiter(4);
+    limiter.holdOff('room@x.com', 30_000, 1_000);
+    limiter.holdOff('room@x.com', 5_000, 2_000);
+    expect(limiter.waitFor('room@x.com', 2_000)).toBe(29_000);
+    limiter.holdOff('room@x.com', 60_000, 2_000);
+    expect(limiter.waitFor('room@x.com', 2_000)).toBe(60_000);
+  });
+
+  it('never forgets a mailbox with a call in flight, so a newcomer still waits for its slot', async () => {
+    const limiter = new MailboxLimiter(4);
+    const counter = inFlight();
+    const holders = Array.from({ length: 4 }, () => gate(counter));
+    const running = holders.map((h) => limiter.run('busy@x.com', h.call, () => 60_000));
+    await settle();
+    await limiter.run(
+      'idle@x.com',
+      async () => undefined,
+      () => 60_000,
+    );
+    expect(limiter.size).toBe(1);
+
+    const newcomer = gate(counter);
+    const late = limiter.run('busy@x.com', newcomer.call, () => 60_000);
+    await settle();
+    expect([counter.now, newcomer.started()]).toEqual([4, false]);
+    for (const g of [...holders, newcomer]) g.release();
+    await Promise.all([...running, late]);
+    expect(counter.peak).toBe(4);
+  });
+
+  it('forgets an idle mailbox only once its Retry-After has passed, and sweeps at most every 10 s', async () => {
+    const limiter = new MailboxLimiter(4);
+    const sweepAt = (now: number) =>
+      limiter.run(
+        'other@x.com',
+        async () => undefined,
+        () => now,
+      );
+    limiter.holdOff('room@x.com', 30_000, 0);
+    await sweepAt(20_000);
+    expect(limiter.waitFor('room@x.com', 20_000)).toBe(10_000);
+    await sweepAt(29_999);
+    expect(limiter.size).toBe(2);
+    await sweepAt(30_000);
+    expect(limiter.size).toBe(0);
+
+    limiter.holdOff('room@x.com', 1_000, 30_000);
+    await sweepAt(39_999);
+    expect(limiter.size).toBe(2);
+    await sweepAt(40_000);
     expect(limiter.size).toBe(0);
   });
 });
