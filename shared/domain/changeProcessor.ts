@@ -1,6 +1,6 @@
 import { type SyncDependencies, syncAppointmentState } from './appointmentSync';
 import type { Code } from './catalogue';
-import { type AppointmentChange, parseChangeMessage, type ResourceChange } from './changeMessage';
+import { type AppointmentChange, parseChangeMessage } from './changeMessage';
 import { DiagnosedFailure } from './failures';
 import { transactionIdFor } from './ids';
 import { invalidMessageBase } from './invalidMessage';
@@ -10,9 +10,10 @@ import type { AppointmentStore, StoredAppointment, TransactionStore } from './po
 import { replayClaimRefusal } from './replayClaims';
 import { parseReplayRequest } from './replayMessage';
 import { replayTransactions } from './replayTransactions';
+import { recordResourceChange } from './resourceChangeRecording';
 import { AppointmentMappings, acceptsVersion, mayHaveRow, withChanges } from './storedAppointment';
 import { failedWith, fullySynced, type SyncResult } from './syncResult';
-import type { ResourceOutcome, TransactionRecord } from './transaction';
+import type { TransactionRecord } from './transaction';
 import { TransactionRecorder } from './transactionRecorder';
 
 /** Changes of one appointment never interleave inside an instance. */
@@ -59,7 +60,8 @@ export class ChangeProcessor {
     const parsed = parseChangeMessage(body, decoded);
     if (!parsed.ok) return this.recordInvalid(body, decoded, parsed.reason, delivery, started);
     const { change } = parsed;
-    if (change.kind === 'resource') return this.recordResource(change, started);
+    if (change.kind === 'resource')
+      return recordResourceChange({ ...this.deps, recorder: this.recorder }, change, started);
     return appointmentQueue.run(change.appointmentId, () => this.applyAppointment(change, started));
   }
 
@@ -138,38 +140,6 @@ export class ChangeProcessor {
       withChanges({ mappings, closed: [], opened: [] }),
     );
     return result;
-  }
-
-  private async recordResource(change: ResourceChange, started: number): Promise<TransactionRecord> {
-    const transactionId = transactionIdFor(change.changeId);
-    const previous = await this.deps.transactions.getTransaction(transactionId);
-    const { resource } = change;
-    const saved = await this.deps.resources.saveResourceIfNewer({
-      ...resource,
-      changedAt: new Date(change.changedAt),
-    });
-    const base = {
-      transactionId,
-      changeId: change.changeId,
-      appointmentId: '',
-      operation: 'resource' as const,
-    };
-    if (!saved) {
-      const stale = new DiagnosedFailure(
-        'DSEX022',
-        `A newer state of resource ${resource.id} was already received; this one was not saved.`,
-      );
-      return this.recorder.record(base, previous, failedWith(stale), started);
-    }
-    const summary: ResourceOutcome = {
-      resourceId: resource.id,
-      name: resource.name,
-      mailbox: resource.mailbox,
-      action: 'none',
-      status: 'Success',
-      message: `Resource state saved: Exchange integration ${resource.exchangeEnabled ? 'on' : 'off'}, mailbox ${resource.mailbox}.`,
-    };
-    return this.recorder.record(base, previous, { resources: [summary], retryAfterMs: 0 }, started);
   }
 
   private async recordInvalid(

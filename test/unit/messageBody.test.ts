@@ -42,8 +42,12 @@ describe('bodyText', () => {
 });
 
 describe('appointmentIdOf', () => {
-  it('keeps the first 200 characters of a string appointment id', () => {
-    expect(appointmentIdOf({ ok: true, value: { appointmentId: 'A'.repeat(300) } })).toBe('A'.repeat(200));
+  it('keeps a string appointment id whole: the row budget cuts it, after redaction', () => {
+    expect(appointmentIdOf({ ok: true, value: { appointmentId: 'A'.repeat(300) } })).toBe('A'.repeat(300));
+  });
+
+  it('mends a lone surrogate, so the row write never fails on it', () => {
+    expect(appointmentIdOf({ ok: true, value: { appointmentId: 'A\ud800B' } })).toBe('A\ufffdB');
   });
 
   it('is empty when the id is no string or the body cannot be read', () => {
