@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isFields, readField } from './fields';
 import { decodeBody } from './messageBody';
 
@@ -8,11 +9,25 @@ import { decodeBody } from './messageBody';
  * Resource changes are serialized per resource the same way.
  */
 export function appointmentSessionId(appointmentId: string): string {
-  return appointmentId;
+  return withinSessionIdLimit(appointmentId);
 }
 
 export function resourceSessionId(resourceId: string): string {
-  return `resource:${resourceId}`;
+  return withinSessionIdLimit(`resource:${resourceId}`);
+}
+
+/** Service Bus refuses a session id of more than 128 characters. */
+export const MAX_SESSION_ID_LENGTH = 128;
+
+/**
+ * A session id Service Bus accepts: the id itself up to 128 characters, else `sha256:` and the hex
+ * SHA-256 of its UTF-8 bytes (71 characters). Ids may be 200 characters long, so the back office
+ * applies the same rule.
+ */
+export function withinSessionIdLimit(id: string): string {
+  return id.length <= MAX_SESSION_ID_LENGTH
+    ? id
+    : `sha256:${createHash('sha256').update(id, 'utf8').digest('hex')}`;
 }
 
 /**

@@ -1,5 +1,11 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { sessionIdForBody } from '../../shared/domain/sessionIds';
+import {
+  appointmentSessionId,
+  MAX_SESSION_ID_LENGTH,
+  resourceSessionId,
+  sessionIdForBody,
+} from '../../shared/domain/sessionIds';
 import { remove, resourceChange, upsert } from '../support/changes';
 
 describe('the session id a message must carry', () => {
@@ -18,5 +24,15 @@ describe('the session id a message must carry', () => {
     expect(sessionIdForBody({ kind: 'appointment', appointmentId: '' })).toBeUndefined();
     expect(sessionIdForBody('{"kind":')).toBeUndefined();
     expect(sessionIdForBody({ kind: 'resource', resource: { name: 'no id' } })).toBeUndefined();
+  });
+
+  it('keeps a session id within the 128 characters Service Bus takes: a longer one is its SHA-256', () => {
+    const long = 'A'.repeat(MAX_SESSION_ID_LENGTH + 1);
+    const hashed = `sha256:${createHash('sha256').update(long, 'utf8').digest('hex')}`;
+    expect(appointmentSessionId('A'.repeat(MAX_SESSION_ID_LENGTH))).toBe('A'.repeat(MAX_SESSION_ID_LENGTH));
+    expect(appointmentSessionId(long)).toBe(hashed);
+    expect(hashed).toHaveLength(71);
+    expect(resourceSessionId('R'.repeat(120))).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(sessionIdForBody({ kind: 'appointment', appointmentId: long })).toBe(hashed);
   });
 });
