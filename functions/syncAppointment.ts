@@ -18,5 +18,11 @@ export async function syncAppointment(message: unknown, context: InvocationConte
 export const definition = registerFunction({
   name: 'syncAppointment',
   trigger: 'serviceBusQueue',
-  options: { connection: 'ServiceBusConnection', queueName: '%APPOINTMENT_QUEUE%', handler: syncAppointment },
+  options: {
+    connection: 'ServiceBusConnection',
+    queueName: '%APPOINTMENT_QUEUE%',
+    // One session per appointment (the back office's sessionId): its changes run one at a time, in order, across instances.
+    isSessionsEnabled: true,
+    handler: syncAppointment,
+  },
 });

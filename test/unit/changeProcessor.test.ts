@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { eventTransactionId, transactionIdFor } from '../../shared/domain/ids';
+import { AppointmentMappings, withChanges } from '../../shared/domain/storedAppointment';
 import { remove, resourceChange } from '../support/changes';
 import { appointment, core, MINUTE, outcome, room, START } from '../support/coreScenario';
 import { graphAnswers } from '../support/inMemoryPorts';
@@ -148,6 +149,47 @@ describe('ChangeProcessor: redelivery', () => {
     expect(again?.resources[0]?.action).toBe('create');
     expect(c.exchange.events(R1.mailbox)).toHaveLength(1);
     expect(again?.resources[0]?.eventId).toBe(c.exchange.events(R1.mailbox)[0]?.id);
+  });
+
+  it('writes the newest stored state last when a newer one was saved during its writes (a lost session lock)', async () => {
+    const c = core();
+    await c.processor.process(appointment('A-1', 1, [R1]));
+    const v3 = appointment('A-1', 3, [R1]);
+    // While v2's update is in flight, another instance (holding the session after v2's lock ran out) saves v3.
+    c.exchange.fail(
+      R1.mailbox,
+      (action, mailbox) => {
+        void c.appointments.getAppointment('A-1').then((stored) =>
+          c.appointments.updateAppointment(
+            stored,
+            withChanges({
+              state: {
+                appointmentId: 'A-1',
+                version: 3,
+                changeId: v3.changeId,
+                deleted: false,
+                snapshot: v3.appointment,
+                receivedAt: START,
+              },
+              mappings: new AppointmentMappings(stored.mappings),
+              closed: [],
+              opened: [],
+            }),
+          ),
+        );
+        return graphAnswers.unavailable(action, mailbox);
+      },
+      { action: 'update', times: 1 },
+    );
+    const row = await c.processor.process(appointment('A-1', 2, [R1]));
+
+    expect(outcome(row)).toEqual({ status: 'Success', code: null, attempts: 1, nextAttemptAt: null });
+    expect(c.exchange.events(R1.mailbox).map((e) => e.payload.subject)).toEqual(['Appointment A-1 v3']);
+    expect(c.log.lines.find((l) => l.message.startsWith('overtaken'))?.properties).toEqual({
+      appointmentId: 'A-1',
+      version: 2,
+      newestVersion: 3,
+    });
   });
 
   it('a redelivered invalid message (same message id) counts on its one row', async () => {
