@@ -10,9 +10,11 @@ export async function syncAppointment(message: unknown, context: InvocationConte
   const instance = connector();
   const metadata = context.triggerMetadata ?? {};
   const messageId = typeof metadata.messageId === 'string' ? metadata.messageId : undefined;
-  await instance
-    .processor(operationalLog(context, instance.secrets))
-    .process(message, messageId ? { messageId } : {});
+  const deliveryCount = typeof metadata.deliveryCount === 'number' ? metadata.deliveryCount : undefined;
+  await instance.processor(operationalLog(context, instance.secrets)).process(message, {
+    ...(messageId ? { messageId } : {}),
+    ...(deliveryCount !== undefined ? { deliveryCount } : {}),
+  });
 }
 
 export const definition = registerFunction({

@@ -5,14 +5,15 @@ import { DiagnosedFailure } from './failures';
 import { transactionIdFor } from './ids';
 import { invalidMessageBase } from './invalidMessage';
 import { type DecodedBody, decodeBody } from './messageBody';
+import { writeNewestIfOvertaken } from './overtakenSync';
 import { PerKeyQueue } from './perKeyQueue';
-import type { AppointmentStore, StoredAppointment, TransactionStore } from './ports';
+import type { AppointmentStore, TransactionStore } from './ports';
 import { replayClaimRefusal } from './replayClaims';
 import { parseReplayRequest } from './replayMessage';
 import { replayTransactions } from './replayTransactions';
 import { recordResourceChange } from './resourceChangeRecording';
 import { AppointmentMappings, acceptsVersion, mayHaveRow, withChanges } from './storedAppointment';
-import { failedWith, fullySynced, type SyncResult } from './syncResult';
+import { failedWith, fullySynced } from './syncResult';
 import type { TransactionRecord } from './transaction';
 import { TransactionRecorder } from './transactionRecorder';
 
@@ -29,6 +30,8 @@ export interface ChangeProcessorDependencies extends Omit<SyncDependencies, 'now
 
 export interface Delivery {
   readonly messageId?: string;
+  /** How many times Service Bus has delivered the message, this time included (from 1). */
+  readonly deliveryCount?: number;
 }
 
 /**
@@ -62,10 +65,17 @@ export class ChangeProcessor {
     const { change } = parsed;
     if (change.kind === 'resource')
       return recordResourceChange({ ...this.deps, recorder: this.recorder }, change, started);
-    return appointmentQueue.run(change.appointmentId, () => this.applyAppointment(change, started));
+    const redelivered = (delivery.deliveryCount ?? 1) > 1;
+    return appointmentQueue.run(change.appointmentId, () =>
+      this.applyAppointment(change, started, redelivered),
+    );
   }
 
-  private async applyAppointment(change: AppointmentChange, started: number): Promise<TransactionRecord> {
+  private async applyAppointment(
+    change: AppointmentChange,
+    started: number,
+    redelivered: boolean,
+  ): Promise<TransactionRecord> {
     const { appointmentId, changeId, operation, version } = change;
     const transactionId = transactionIdFor(changeId);
     const stored = await this.deps.appointments.getAppointment(appointmentId);
@@ -95,51 +105,20 @@ export class ChangeProcessor {
       appointmentId,
       snapshot,
       mappings,
+      redelivered,
       ...(changedAt ? { changedAt } : {}),
     });
     const older = fullySynced(result) ? stored.openTransactions.filter((id) => id !== transactionId) : [];
     let record = this.recorder.build(base, previous, result, started);
     const opened = record.nextAttemptAt ? [transactionId] : [];
-    const written = await this.deps.appointments.updateAppointment(
-      stored,
-      withChanges({ state, mappings, closed: [transactionId, ...older], opened }),
-    );
-    const overtaken = await this.writeNewestIfOvertaken(written, version);
+    const update = withChanges({ state, mappings, closed: [transactionId, ...older], opened });
+    const written = await this.deps.appointments.updateAppointment(stored, update);
+    const overtaken = await writeNewestIfOvertaken(this.deps, update(stored), written, version);
     // The row then records what Exchange now shows: the newest state's outcome.
     if (overtaken) record = this.recorder.build(base, previous, overtaken, started);
     await this.recorder.write(record, previous);
     if (older.length > 0) await this.recorder.resolveOlderRows(appointmentId, transactionId, []);
     return record;
-  }
-
-  /**
-   * The appointment's session keeps other instances off it; should its lock have been lost during the
-   * Graph writes, a newer state may have been stored meanwhile (the write above then kept it): write
-   * that newest state to Exchange last. Answers the outcome of that second sync, when there was one.
-   */
-  private async writeNewestIfOvertaken(
-    written: StoredAppointment,
-    version: number,
-  ): Promise<SyncResult | undefined> {
-    const newest = written.state;
-    if (!newest || newest.version <= version) return undefined;
-    const { appointmentId } = newest;
-    this.deps.log.info('overtaken during sync: the newest state is written again', {
-      appointmentId,
-      version,
-      newestVersion: newest.version,
-    });
-    const mappings = new AppointmentMappings(written.mappings);
-    const result = await syncAppointmentState(this.deps, {
-      appointmentId,
-      snapshot: newest.deleted ? undefined : newest.snapshot,
-      mappings,
-    });
-    await this.deps.appointments.updateAppointment(
-      written,
-      withChanges({ mappings, closed: [], opened: [] }),
-    );
-    return result;
   }
 
   private async recordInvalid(

@@ -19,7 +19,8 @@ export async function invokeQueueHandler(
     triggerMetadata: {
       messageId: message.messageId,
       sessionId: message.sessionId,
-      deliveryCount: message.deliveryCount,
+      // The Functions host counts from 1 (.NET's DeliveryCount); the JavaScript SDK from 0.
+      deliveryCount: (message.deliveryCount ?? 0) + 1,
       enqueuedTimeUtc: message.enqueuedTimeUtc?.toISOString(),
       applicationProperties: message.applicationProperties ?? {},
       deadLetterSource: message.deadLetterSource,

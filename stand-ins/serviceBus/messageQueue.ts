@@ -250,10 +250,18 @@ export class MessageQueue {
     return this.sessions ? sessionIdOf(stored.message) : undefined;
   }
 
-  /** The session's lock ended (let go or expired): its locked messages go back to the queue. */
+  /**
+   * The session's lock ended (let go or expired): its locked messages go back to the queue, and
+   * receivers waiting for a free session hear of it even when none was locked (a holder that crashed
+   * after accepting the session, before receiving from it).
+   */
   private releaseSession(sessionId: string, now: number): void {
     for (const stored of [...this.locks.values()])
       if (sessionIdOf(stored.message) === sessionId) this.release(stored, now);
+    const waiting = this.ready.some(
+      (sequence) => sessionIdOf(this.messages.get(sequence)?.message) === sessionId,
+    );
+    if (waiting) this.notifyReady();
   }
 
   private liveLock(lockToken: string, now: number): StoredMessage | undefined {
@@ -322,7 +330,11 @@ export class MessageQueue {
   private makeReady(stored: StoredMessage): void {
     stored.state = 'active';
     this.ready.splice(insertionIndex(this.ready, stored.sequenceNumber), 0, stored.sequenceNumber);
-    for (const listener of this.readyListeners) listener();
+    this.notifyReady();
+  }
+
+  private notifyReady(): void {
+    for (const listener of [...this.readyListeners]) listener();
   }
 
   /** Drops a message that is not `active` (active ones leave through take()). */

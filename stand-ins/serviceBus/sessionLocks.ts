@@ -43,6 +43,12 @@ export class SessionLocks {
   /** Locks the session for `holder`; undefined when someone else holds it. */
   lock(sessionId: string, holder: SessionHolder, now: number): number | undefined {
     if (this.isLocked(sessionId, now)) return undefined;
+    // A lock that ran out before its timer fired (a busy event loop) ends first, as the timer would
+    // end it: its messages go back to the queue in order, before the new holder receives any.
+    const lapsed = this.entries.get(sessionId);
+    if (lapsed?.holder) this.expire(sessionId, lapsed, now);
+    // Whoever the released messages woke may have taken the session meanwhile.
+    if (this.isLocked(sessionId, now)) return undefined;
     const entry = this.entry(sessionId);
     entry.holder = holder;
     return this.extend(sessionId, entry, now);
@@ -94,11 +100,16 @@ export class SessionLocks {
     clearTimeout(entry.timer);
     const holder = entry.holder;
     entry.timer = setTimeout(() => {
-      if (entry.holder !== holder || !holder) return;
-      this.unlock(sessionId, entry, Date.now());
-      holder.lockLost();
+      if (entry.holder === holder && holder) this.expire(sessionId, entry, Date.now());
     }, this.lockDurationMs).unref();
     return entry.lockedUntil;
+  }
+
+  /** The lock ran out unrenewed: the session is free and its holder is told. */
+  private expire(sessionId: string, entry: SessionEntry, now: number): void {
+    const { holder } = entry;
+    this.unlock(sessionId, entry, now);
+    holder?.lockLost();
   }
 
   private unlock(sessionId: string, entry: SessionEntry, now: number): void {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { eventPayload } from '../../shared/domain/eventPayload';
 import { eventTransactionId, transactionIdFor } from '../../shared/domain/ids';
 import { AppointmentMappings, withChanges } from '../../shared/domain/storedAppointment';
 import { remove, resourceChange } from '../support/changes';
@@ -189,6 +190,60 @@ describe('ChangeProcessor: redelivery', () => {
       appointmentId: 'A-1',
       version: 2,
       newestVersion: 3,
+    });
+  });
+
+  it('deletes the event an older sync stored while it ran, though its own state is the newest (a lost session lock)', async () => {
+    const c = core();
+    const v1 = appointment('A-1', 1, [R1]);
+    const read = c.appointments.getAppointment.bind(c.appointments);
+    let interleaved = false;
+    // v1 on another instance (which held the session until its lock ran out): it read nothing, made
+    // R1's event, and stores v1 with it after this instance (now holding the session) read for v2.
+    c.appointments.getAppointment = async (appointmentId) => {
+      const stored = await read(appointmentId);
+      if (interleaved) return stored;
+      interleaved = true;
+      const credentials = c.readCredentials();
+      if (!credentials.ok) throw new Error('the test credentials do not read');
+      const gateway = c.exchange.factory(credentials.value);
+      const eventId = await gateway.createEvent(
+        R1.mailbox,
+        eventPayload(v1.appointment),
+        eventTransactionId('A-1', 'R1', R1.mailbox),
+      );
+      const mappings = new AppointmentMappings([]);
+      await mappings.putMapping({
+        appointmentId: 'A-1',
+        resourceId: 'R1',
+        mailbox: R1.mailbox,
+        eventId,
+        updatedAt: START,
+      });
+      const state = {
+        appointmentId: 'A-1',
+        version: 1,
+        changeId: v1.changeId,
+        deleted: false,
+        snapshot: v1.appointment,
+        receivedAt: START,
+      };
+      await c.appointments.updateAppointment(
+        stored,
+        withChanges({ state, mappings, closed: [], opened: [] }),
+      );
+      return stored;
+    };
+    const row = await c.processor.process(appointment('A-1', 2, [R2]));
+
+    expect(outcome(row)).toEqual({ status: 'Success', code: null, attempts: 1, nextAttemptAt: null });
+    expect(c.exchange.events(R1.mailbox)).toEqual([]);
+    expect(c.exchange.events(R2.mailbox).map((e) => e.payload.subject)).toEqual(['Appointment A-1 v2']);
+    expect((await c.mappings.listMappings('A-1')).map((m) => m.resourceId)).toEqual(['R2']);
+    expect(c.log.lines.find((l) => l.message.startsWith('overtaken'))?.properties).toEqual({
+      appointmentId: 'A-1',
+      version: 2,
+      newestVersion: 2,
     });
   });
 
