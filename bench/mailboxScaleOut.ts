@@ -28,6 +28,8 @@ const EVENT: GraphEventPayload = {
 export async function mailboxScaleOut(options: {
   instances: number;
   perInstance: number;
+  /** The cap adapts to Retry-Afters (AIMD, the connector's default) or stays at `perInstance`. */
+  adaptive: boolean;
   creates: number;
   latencyMs: number;
 }): Promise<Figure[]> {
@@ -45,7 +47,7 @@ export async function mailboxScaleOut(options: {
     const mailbox = `shared-room@${sandbox.tenant.domain}`;
     const gateways = Array.from({ length: options.instances }, () => {
       const tokens = new EntraTokenProvider({ requestTimeoutMs: 10_000 });
-      const limiter = new MailboxLimiter(options.perInstance);
+      const limiter = new MailboxLimiter(options.perInstance, options.adaptive);
       return new GraphCalendarGateway(credentials.value as ExchangeCredentials, tokens, limiter, {});
     });
     for (const gateway of gateways) await gateway.probe(mailbox);
@@ -69,7 +71,10 @@ export async function mailboxScaleOut(options: {
     const log = sandbox.graph.counters.requestLog(mailbox);
     const refused = log.filter((entry) => entry.status === 429);
     const waitedSeconds = refused.reduce((sum, entry) => sum + (entry.retryAfterSeconds ?? 0), 0);
-    const b = `9 one mailbox, ${options.instances} instances × ${options.perInstance} in flight`;
+    const cap = options.adaptive
+      ? `adaptive cap from ${options.perInstance}`
+      : `${options.perInstance} in flight`;
+    const b = `9 one mailbox, ${options.instances} instances × ${cap}`;
     const total = log.length;
     return [
       { benchmark: b, figure: 'requests', value: total, unit: '', goal: 'report' },
