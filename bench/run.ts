@@ -1,6 +1,7 @@
 import { loadavg } from 'node:os';
 import { coldStart } from './coldStart';
 import { benchAt, printComparison } from './compare';
+import { mailboxScaleOut } from './mailboxScaleOut';
 import { multiResource } from './multiResource';
 import { type Figure, machine, printFigures, writeResults } from './report';
 import { retryPassCost } from './retryPassCost';
@@ -38,6 +39,19 @@ function benchmarks(quick: boolean): Record<string, Benchmark> {
         label: '200 mailboxes',
       }),
     multi: () => multiResource(size(20, 5)),
+    scaleout: async () => {
+      const figures = [];
+      const shapes = [
+        { instances: 4, perInstance: 4, adaptive: false },
+        { instances: 4, perInstance: 2, adaptive: false },
+        { instances: 4, perInstance: 1, adaptive: false },
+        { instances: 4, perInstance: 4, adaptive: true },
+        { instances: 1, perInstance: 4, adaptive: true },
+      ];
+      for (const shape of shapes)
+        figures.push(...(await mailboxScaleOut({ ...shape, creates: size(250, 50), latencyMs: 50 })));
+      return figures;
+    },
     retry: () => retryPassCost(size(100_000, 5_000), 1_000),
     cpu: () => handlerCpu(size(400, 100)),
     cold: () => coldStart(size(7, 3)),

@@ -10,13 +10,21 @@ export async function syncAppointment(message: unknown, context: InvocationConte
   const instance = connector();
   const metadata = context.triggerMetadata ?? {};
   const messageId = typeof metadata.messageId === 'string' ? metadata.messageId : undefined;
-  await instance
-    .processor(operationalLog(context, instance.secrets))
-    .process(message, messageId ? { messageId } : {});
+  const deliveryCount = typeof metadata.deliveryCount === 'number' ? metadata.deliveryCount : undefined;
+  await instance.processor(operationalLog(context, instance.secrets)).process(message, {
+    ...(messageId ? { messageId } : {}),
+    ...(deliveryCount !== undefined ? { deliveryCount } : {}),
+  });
 }
 
 export const definition = registerFunction({
   name: 'syncAppointment',
   trigger: 'serviceBusQueue',
-  options: { connection: 'ServiceBusConnection', queueName: '%APPOINTMENT_QUEUE%', handler: syncAppointment },
+  options: {
+    connection: 'ServiceBusConnection',
+    queueName: '%APPOINTMENT_QUEUE%',
+    // One session per appointment (the back office's sessionId): its changes run one at a time, in order, across instances.
+    isSessionsEnabled: true,
+    handler: syncAppointment,
+  },
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ServiceBusClient } from '@azure/service-bus';
+import { sessionIdForBody } from '../shared/domain/sessionIds';
 
 /** `npm run send -- <file.json | folder> …`: puts change messages on the local run's queue. */
 function changesIn(path: string): unknown[] {
@@ -33,7 +34,14 @@ async function main(): Promise<void> {
       changes.map((body) => {
         const changeId =
           typeof body === 'object' && body !== null && 'changeId' in body ? String(body.changeId) : undefined;
-        return { body, contentType: 'application/json', messageId: changeId ?? randomUUID() };
+        const messageId = changeId ?? randomUUID();
+        // The queue requires sessions: one per appointment (or resource), as the back office sets it.
+        return {
+          body,
+          contentType: 'application/json',
+          messageId,
+          sessionId: sessionIdForBody(body) ?? messageId,
+        };
       }),
     );
     console.log(

@@ -136,7 +136,7 @@ function settingValue(env: Environment, name: string): string | undefined {
 }
 
 /** A setting that has a default: its value, or the default. */
-function valueOrDefault(env: Environment, name: string): string {
+export function valueOrDefault(env: Environment, name: string): string {
   const value = settingValue(env, name);
   if (value === undefined) throw new Error(`Setting ${name} has no default`);
   return value;

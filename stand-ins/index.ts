@@ -1,3 +1,4 @@
+import { valueOrDefault } from '../shared/settings';
 import { type AzuriteOptions, type RunningAzurite, startAzurite } from './azurite';
 import { type Sandbox, type SandboxOptions, startSandbox } from './sandbox';
 import {
@@ -28,6 +29,9 @@ export interface StandIns {
   stop(): Promise<void>;
 }
 
+/** The change queue (APPOINTMENT_QUEUE, as set or its default) requires sessions, as in Azure. */
+const changeQueue = (): string => valueOrDefault(process.env, 'APPOINTMENT_QUEUE');
+
 /** Starts the local stand-ins for Azure (in parallel) on free loopback ports. */
 export async function startStandIns(options: StandInsOptions = {}): Promise<StandIns> {
   const started: Array<{ stop(): Promise<void> }> = [];
@@ -39,7 +43,9 @@ export async function startStandIns(options: StandInsOptions = {}): Promise<Stan
   try {
     const [azurite, serviceBus, sandbox] = await Promise.all([
       options.azurite === false ? undefined : track(startAzurite(options.azurite ?? {})),
-      options.serviceBus === false ? undefined : track(startServiceBusEmulator(options.serviceBus ?? {})),
+      options.serviceBus === false
+        ? undefined
+        : track(startServiceBusEmulator({ sessionQueues: [changeQueue()], ...options.serviceBus })),
       options.sandbox === false ? undefined : track(startSandbox(options.sandbox ?? {})),
     ]);
     return {

@@ -34,14 +34,12 @@ resource queue 'Microsoft.ServiceBus/namespaces/queues@2021-11-01' = {
   parent: namespace
   name: queueName
   properties: {
-    // PT5M is the longest lock Service Bus grants, and equals host.json
-    // extensions.serviceBus.maxAutoLockRenewalDuration (00:05:00): a change whose Graph calls wait
-    // out a Retry-After holds its lock for the whole renewal window, and in-process retries are
-    // bounded well under it, so a message is never handed to a second instance while in progress.
-    lockDuration: 'PT5M'
-    // The handler completes every message whose outcome it recorded (the retry job, not redelivery,
-    // owns retries); it throws only when it cannot record, e.g. Table Storage is down. Ten deliveries
-    // ride out such an outage for tens of minutes before the message is dead-lettered for a replay.
+    // The queue requires sessions (below), so this is also the session lock: the session of an
+    // appointment is held by one instance at a time and renewed by the Functions host while it works
+    // (up to host.json extensions.serviceBus.maxAutoLockRenewalDuration, 00:05:00). One minute is how
+    // long the changes of an appointment wait when the instance holding its session crashes, before
+    // another instance takes the session over; renewals every ~30 s keep a working instance's lock.
+    lockDuration: 'PT1M'
     maxDeliveryCount: 10
     // Two weeks, like the retry window (RETRY_WINDOW_DAYS 14): a change nobody processed in that time
     // goes to the dead-letter queue instead of vanishing.
@@ -55,7 +53,13 @@ resource queue 'Microsoft.ServiceBus/namespaces/queues@2021-11-01' = {
     // Duplicate detection cannot be switched on or off after the queue exists.
     requiresDuplicateDetection: true
     duplicateDetectionHistoryTimeWindow: 'PT1H'
-    requiresSession: false
+    // One truth per appointment across instances: the back office sends every change of an
+    // appointment with sessionId = the appointment id (resource changes: resource:<id>), the
+    // connector's replays do the same, and Service Bus hands a session to one instance at a time,
+    // in order. A message without a session id is refused at send. requiresSession cannot be
+    // changed on an existing queue: an existing deployment drains the queue and recreates it
+    // (docs/scale-out.md).
+    requiresSession: true
     enablePartitioning: false
     maxSizeInMegabytes: 1024
   }

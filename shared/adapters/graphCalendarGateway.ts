@@ -149,7 +149,10 @@ export class GraphCalendarGateway implements CalendarGateway {
           if (this.limiter.waitFor(mailbox) > 0) throw new RetryAfterPending();
           return this.http.send({ method, url, token, body, signal: AbortSignal.timeout(this.timeoutMs) });
         });
-        if (answer.status >= 200 && answer.status < 300) return answer.body;
+        if (answer.status >= 200 && answer.status < 300) {
+          this.limiter.succeeded(mailbox);
+          return answer.body;
+        }
         error = answerError(answer, action, mailbox);
       } catch (thrown) {
         if (thrown instanceof RetryAfterPending) continue;

@@ -1,6 +1,7 @@
 import { ServiceBusClient, type ServiceBusMessage, type ServiceBusSender } from '@azure/service-bus';
 import type { ReplaySender } from '../domain/ports';
 import type { ReplayRequest } from '../domain/replayMessage';
+import { appointmentSessionId } from '../domain/sessionIds';
 import type { ServiceConnection } from '../settings';
 import { azureCredential } from './azureCredential';
 
@@ -34,6 +35,8 @@ export class ServiceBusReplaySender implements ReplaySender {
         body,
         contentType: 'application/json',
         subject: 'replay',
+        // The appointment's session: the replay runs after, never beside, its other changes.
+        sessionId: appointmentSessionId(body.appointmentId),
       };
       if (batch.tryAddMessage(message)) continue;
       if (batch.count === 0)

@@ -34,6 +34,12 @@ export interface SyncTarget {
   readonly mappings: MappingStore;
   /** When the back office changed it: a resource state newer than this overrides the snapshot's copy. */
   readonly changedAt?: Date;
+  /**
+   * The change's message is delivered again (an earlier delivery crashed or lost its session lock
+   * after some of its Graph writes, before its appointment write): the stored mappings may still list
+   * events that delivery deleted.
+   */
+  readonly redelivered?: boolean;
 }
 
 const NO_RESOURCES = 'No resources were assigned to this appointment';
@@ -112,6 +118,7 @@ export async function syncAppointmentState(deps: SyncDependencies, target: SyncT
     log: deps.log,
     appointmentId,
     payload: snapshot && eventPayload(snapshot),
+    redelivered: target.redelivered ?? false,
     now: deps.now,
   };
   const executed = await Promise.all(

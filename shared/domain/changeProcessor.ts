@@ -5,6 +5,7 @@ import { DiagnosedFailure } from './failures';
 import { transactionIdFor } from './ids';
 import { invalidMessageBase } from './invalidMessage';
 import { type DecodedBody, decodeBody } from './messageBody';
+import { writeNewestIfOvertaken } from './overtakenSync';
 import { PerKeyQueue } from './perKeyQueue';
 import type { AppointmentStore, TransactionStore } from './ports';
 import { replayClaimRefusal } from './replayClaims';
@@ -29,6 +30,8 @@ export interface ChangeProcessorDependencies extends Omit<SyncDependencies, 'now
 
 export interface Delivery {
   readonly messageId?: string;
+  /** How many times Service Bus has delivered the message, this time included (from 1). */
+  readonly deliveryCount?: number;
 }
 
 /**
@@ -62,10 +65,17 @@ export class ChangeProcessor {
     const { change } = parsed;
     if (change.kind === 'resource')
       return recordResourceChange({ ...this.deps, recorder: this.recorder }, change, started);
-    return appointmentQueue.run(change.appointmentId, () => this.applyAppointment(change, started));
+    const redelivered = (delivery.deliveryCount ?? 1) > 1;
+    return appointmentQueue.run(change.appointmentId, () =>
+      this.applyAppointment(change, started, redelivered),
+    );
   }
 
-  private async applyAppointment(change: AppointmentChange, started: number): Promise<TransactionRecord> {
+  private async applyAppointment(
+    change: AppointmentChange,
+    started: number,
+    redelivered: boolean,
+  ): Promise<TransactionRecord> {
     const { appointmentId, changeId, operation, version } = change;
     const transactionId = transactionIdFor(changeId);
     const stored = await this.deps.appointments.getAppointment(appointmentId);
@@ -95,15 +105,17 @@ export class ChangeProcessor {
       appointmentId,
       snapshot,
       mappings,
+      redelivered,
       ...(changedAt ? { changedAt } : {}),
     });
     const older = fullySynced(result) ? stored.openTransactions.filter((id) => id !== transactionId) : [];
-    const record = this.recorder.build(base, previous, result, started);
+    let record = this.recorder.build(base, previous, result, started);
     const opened = record.nextAttemptAt ? [transactionId] : [];
-    await this.deps.appointments.updateAppointment(
-      stored,
-      withChanges({ state, mappings, closed: [transactionId, ...older], opened }),
-    );
+    const update = withChanges({ state, mappings, closed: [transactionId, ...older], opened });
+    const written = await this.deps.appointments.updateAppointment(stored, update);
+    const overtaken = await writeNewestIfOvertaken(this.deps, update(stored), written, version);
+    // The row then records what Exchange now shows: the newest state's outcome.
+    if (overtaken) record = this.recorder.build(base, previous, overtaken, started);
     await this.recorder.write(record, previous);
     if (older.length > 0) await this.recorder.resolveOlderRows(appointmentId, transactionId, []);
     return record;

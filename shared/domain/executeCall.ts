@@ -16,6 +16,8 @@ export interface CallContext {
   readonly appointmentId: string;
   /** The event body; absent when the appointment was deleted. */
   readonly payload: GraphEventPayload | undefined;
+  /** A delivery of the change after one that may have made some of these calls already. */
+  readonly redelivered: boolean;
   readonly now: () => Date;
 }
 
@@ -63,8 +65,14 @@ async function write(context: CallContext, call: PlannedCall): Promise<Written> 
         return { eventId, message: 'Event recreated: it had been deleted in Outlook.' };
       }
     case 'delete':
-      await context.gateway.deleteEvent(call.mailbox, call.eventId);
-      return { message: 'Event deleted.' };
+      try {
+        await context.gateway.deleteEvent(call.mailbox, call.eventId);
+        return { message: 'Event deleted.' };
+      } catch (error) {
+        // Redelivered, the change is done again from the mappings stored before its earlier delivery.
+        if (!context.redelivered || !isItemNotFound(error)) throw error;
+        return { message: 'Event already deleted, most likely by an earlier delivery of this change.' };
+      }
   }
 }
 

@@ -80,3 +80,22 @@ export function withChanges(changes: AppointmentChanges): (current: StoredAppoin
     };
   };
 }
+
+function mappingKeys(stored: StoredAppointment): string {
+  return stored.mappings
+    .map((m) => `${m.resourceId}\n${m.mailbox}\n${m.eventId}`)
+    .sort()
+    .join('\n\n');
+}
+
+/**
+ * Whether `written` (what an update stored) holds what `expected` (the update applied to what was read)
+ * predicted: the same state and the same events, so no other sync's work got in between.
+ */
+export function writtenAlone(expected: StoredAppointment, written: StoredAppointment): boolean {
+  return (
+    expected.state?.changeId === written.state?.changeId &&
+    expected.state?.version === written.state?.version &&
+    mappingKeys(expected) === mappingKeys(written)
+  );
+}

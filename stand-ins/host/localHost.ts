@@ -1,11 +1,18 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SETTINGS } from '../../shared/settings';
-import { type StandIns, startStandIns } from '..';
+import { startStandIns } from '..';
+import type { Sandbox } from '../sandbox';
 import { demoCredentialSettings } from './demoCredentials';
 import { configureDemoTenant } from './demoTenant';
 import { loadFunctionDefinitions } from './functionCatalog';
 import { serveHttpFunctions } from './httpRunner';
+import {
+  DEFAULT_STAND_INS_FILE,
+  describeStandIns,
+  runningStandIns,
+  type StandInsDescription,
+} from './joinStandIns';
 import { namesRealTenant, readLocalSettings, wantsLocalStandIn } from './localSettings';
 import { runQueueFunction } from './queueRunner';
 import { runTimerFunction } from './timerRunner';
@@ -14,7 +21,40 @@ const root = join(__dirname, '..', '..');
 
 export interface LocalHostOptions {
   readonly port?: number;
+  /** Stand-ins to join when they are running (default `.local/stand-ins.json`, as `npm run stand-ins` writes). */
+  readonly standInsFile?: string;
   readonly log?: (line: string) => void;
+}
+
+interface UsedStandIns {
+  readonly description: StandInsDescription;
+  /** The sandbox this host started; joined stand-ins are known by their description only. */
+  readonly sandbox?: Sandbox;
+  /** Whether this host started them (then it stops them too) or joined running ones. */
+  readonly joined: boolean;
+  stop(): Promise<void>;
+}
+
+/** The running stand-ins `file` names, or stand-ins of its own (the sandbox only without real credentials). */
+async function standInsFor(
+  file: string,
+  realTenant: boolean,
+  configured: Record<string, string>,
+): Promise<UsedStandIns> {
+  const running = await runningStandIns(file);
+  if (running) return { description: running, joined: true, stop: async () => {} };
+  const standIns = await startStandIns({
+    sandbox: realTenant ? false : {},
+    azurite: wantsLocalStandIn(configured.TableStorageConnection) ? {} : false,
+    serviceBus: wantsLocalStandIn(configured.ServiceBusConnection) ? {} : false,
+  });
+  if (standIns.sandbox) configureDemoTenant(standIns.sandbox);
+  return {
+    description: describeStandIns(standIns),
+    ...(standIns.sandbox ? { sandbox: standIns.sandbox } : {}),
+    joined: false,
+    stop: () => standIns.stop(),
+  };
 }
 
 export interface RunningLocalHost {
@@ -24,39 +64,41 @@ export interface RunningLocalHost {
 }
 
 /**
- * `npm start`: the stand-ins (the sandbox only without real credentials), then every registered
- * function run as the Functions host would: queue, timer and HTTP triggers on one process.
+ * `npm start`: the stand-ins (joined when `npm run stand-ins` runs them, else its own), then every
+ * registered function run as the Functions host would: queue, timer and HTTP triggers on one process.
+ * Several hosts joined to the same stand-ins are several instances of the connector on one queue.
  */
 export async function startLocalHost(options: LocalHostOptions = {}): Promise<RunningLocalHost> {
   const log = options.log ?? ((line: string) => console.log(line));
   const configured = readLocalSettings(join(root, 'local.settings.json'));
   const realTenant = namesRealTenant(configured);
-  const standIns: StandIns = await startStandIns({
-    sandbox: realTenant ? false : {},
-    azurite: wantsLocalStandIn(configured.TableStorageConnection) ? {} : false,
-    serviceBus: wantsLocalStandIn(configured.ServiceBusConnection) ? {} : false,
-  });
-  const demo = standIns.sandbox;
-  if (demo) configureDemoTenant(demo);
+  const standIns = await standInsFor(options.standInsFile ?? DEFAULT_STAND_INS_FILE, realTenant, configured);
+  const endpoints = standIns.description;
+  const demo = realTenant ? undefined : endpoints.demoTenant;
   const defaults = Object.fromEntries(
     SETTINGS.filter((s) => s.defaultValue !== undefined).map((s) => [s.name, s.defaultValue ?? '']),
   );
   const settings: Record<string, string> = {
     ...defaults,
     ...configured,
-    ...(standIns.endpoints.tableConnectionString
-      ? { TableStorageConnection: standIns.endpoints.tableConnectionString }
+    ...(endpoints.tableConnectionString ? { TableStorageConnection: endpoints.tableConnectionString } : {}),
+    ...(endpoints.serviceBusConnectionString
+      ? { ServiceBusConnection: endpoints.serviceBusConnectionString }
       : {}),
-    ...(standIns.endpoints.serviceBusConnectionString
-      ? { ServiceBusConnection: standIns.endpoints.serviceBusConnectionString }
-      : {}),
-    ...(demo
+    ...(demo && endpoints.authorityHost && endpoints.graphEndpoint
       ? {
-          EXCHANGE_TENANT_ID: demo.tenant.tenantId,
-          EXCHANGE_CLIENT_ID: demo.tenant.clientId,
-          EXCHANGE_AUTHORITY_HOST: demo.authorityHost,
-          GRAPH_ENDPOINT: demo.graphEndpoint,
-          ...demoCredentialSettings(demo, configured.EXCHANGE_CREDENTIAL_TYPE, join(root, '.local')),
+          EXCHANGE_TENANT_ID: demo.tenantId,
+          EXCHANGE_CLIENT_ID: demo.clientId,
+          EXCHANGE_AUTHORITY_HOST: endpoints.authorityHost,
+          GRAPH_ENDPOINT: endpoints.graphEndpoint,
+          // Joined stand-ins are known by their description: only the demo secret is at hand then.
+          ...(standIns.sandbox
+            ? demoCredentialSettings(
+                standIns.sandbox,
+                configured.EXCHANGE_CREDENTIAL_TYPE,
+                join(root, '.local'),
+              )
+            : { EXCHANGE_CLIENT_SECRET: demo.clientSecret }),
         }
       : {}),
   };
@@ -77,7 +119,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
   }
   const http = await serveHttpFunctions(
     definitions.filter((d) => d.trigger === 'http'),
-    { port: options.port ?? Number(process.env.PORT ?? 7071), host: '127.0.0.1' },
+    { port: options.port ?? 7071, host: '127.0.0.1' },
   );
   stops.push(() => http.stop());
 
@@ -92,17 +134,19 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
         serviceBusConnectionString: settings.ServiceBusConnection,
         tableConnectionString: settings.TableStorageConnection,
         queueName: settings.APPOINTMENT_QUEUE,
-        ...(demo ? { demoDomain: demo.tenant.domain } : {}),
+        ...(demo ? { demoDomain: demo.domain } : {}),
       },
       null,
       2,
     )}\n`,
   );
   log(`Functions: ${definitions.map((d) => `${d.name} (${d.trigger})`).join(', ')}`);
+  if (standIns.joined)
+    log(`Joined the running stand-ins of ${options.standInsFile ?? DEFAULT_STAND_INS_FILE}.`);
   log(
     realTenant
       ? 'Using the tenant configured in the settings.'
-      : `Demo tenant: ${demo?.tenant.domain ?? ''} (credential: ${settings.EXCHANGE_CREDENTIAL_TYPE ?? 'secret'})`,
+      : `Demo tenant: ${demo?.domain ?? ''} (credential: ${settings.EXCHANGE_CREDENTIAL_TYPE ?? 'secret'})`,
   );
   log(`Errors page: ${errorsPageUrl}`);
   return {

@@ -33,12 +33,16 @@ export class ConsumerLink {
   /** Lock token of each unsettled peek-lock delivery, by delivery id. */
   private readonly lockTokens = new Map<number, string>();
   private readonly stopListening: () => void;
+  private detached = false;
 
+  /** `session`: hands out only that session's messages, and only while the link holds its lock. */
   constructor(
     private readonly sender: ServerSender,
     private readonly queue: MessageQueue,
+    private readonly session?: { readonly id: string; held(): boolean },
   ) {
     this.peekLock = !wantsPresettled(sender);
+    this.grantedUpTo = creditLimit(sender);
     this.stopListening = queue.onReady(() => this.pump());
     sender.on('sender_flow', () => {
       this.grantedUpTo = creditLimit(sender);
@@ -56,6 +60,7 @@ export class ConsumerLink {
 
   /** Stops taking messages; locks already given out run until settled or expired. */
   detach(): void {
+    this.detached = true;
     this.stopListening();
     this.lockTokens.clear();
   }
@@ -67,8 +72,14 @@ export class ConsumerLink {
   }
 
   private pump(): void {
-    while (this.sentCount < this.grantedUpTo && this.sender.is_open() && sessionHasRoom(this.sender)) {
-      const stored = this.queue.take(Date.now(), this.peekLock);
+    while (
+      !this.detached &&
+      (this.session?.held() ?? true) &&
+      this.sentCount < this.grantedUpTo &&
+      this.sender.is_open() &&
+      sessionHasRoom(this.sender)
+    ) {
+      const stored = this.queue.take(Date.now(), this.peekLock, this.session?.id);
       if (!stored) return;
       const tag = stored.lock?.deliveryTag ?? randomBytes(16);
       const delivery = sendMessage(this.sender, brokeredMessage(stored), tag);

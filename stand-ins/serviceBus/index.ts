@@ -13,6 +13,10 @@ export interface ServiceBusEmulatorOptions {
   maxDeliveryCount?: number;
   /** Default 600 000; 0 disables duplicate detection. */
   duplicateDetectionWindowMs?: number;
+  /** Queues that require sessions (`requiresSession`); default none. */
+  sessionQueues?: readonly string[];
+  /** Longest an accept-next-session waits for a free session (the client may ask for less); default 60 000. */
+  sessionAcceptTimeoutMs?: number;
 }
 
 export interface ServiceBusEmulator {
@@ -39,9 +43,13 @@ export async function startServiceBusEmulator(
     lockDurationMs: options.lockDurationMs ?? 30_000,
     maxDeliveryCount: options.maxDeliveryCount ?? 10,
     duplicateDetectionWindowMs: options.duplicateDetectionWindowMs ?? 600_000,
+    sessionQueues: options.sessionQueues ?? [],
   });
   const faults: SendFaults = { condition: undefined };
-  const server = await startAmqpServer(registry, faults, options.port ?? 0);
+  const server = await startAmqpServer(registry, faults, {
+    port: options.port ?? 0,
+    sessionAcceptTimeoutMs: options.sessionAcceptTimeoutMs ?? 60_000,
+  });
   let stopping: Promise<void> | undefined;
   return {
     port: server.port,

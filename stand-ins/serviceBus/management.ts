@@ -3,6 +3,7 @@ import { lockTokenToUuidBytes, uuidBytesToString } from './lockToken';
 import type { MessageQueue, SettleResult } from './messageQueue';
 import type { Queue } from './queueRegistry';
 import { type AmqpMessage, decodeMessage, encodeMessage, isRecord, wire } from './rheaAdapter';
+import { SESSION_OPERATIONS } from './sessionManagement';
 
 /** The answer to a management request, before it is wrapped into a reply message. */
 export interface ManagementResponse {
@@ -12,12 +13,12 @@ export interface ManagementResponse {
   readonly body?: Record<string, unknown>;
 }
 
-interface Target {
+export interface Target {
   readonly queue: Queue;
   readonly subQueue: MessageQueue;
 }
 
-type Operation = (target: Target, body: Record<string, unknown>, now: number) => ManagementResponse;
+export type Operation = (target: Target, body: Record<string, unknown>, now: number) => ManagementResponse;
 
 const OK: ManagementResponse = { statusCode: 200, statusDescription: 'OK' };
 const LOCK_LOST: ManagementResponse = {
@@ -36,6 +37,7 @@ const OPERATIONS: Record<string, Operation> = {
   'com.microsoft:renew-lock': renewLock,
   'com.microsoft:update-disposition': updateDisposition,
   'com.microsoft:receive-by-sequence-number': receiveBySequenceNumber,
+  ...SESSION_OPERATIONS,
 };
 
 /**
@@ -81,11 +83,21 @@ function peek({ subQueue }: Target, body: Record<string, unknown>): ManagementRe
 function schedule({ queue }: Target, body: Record<string, unknown>, now: number): ManagementResponse {
   const entries = Array.isArray(body.messages) ? body.messages : [];
   const sequenceNumbers: number[] = [];
-  for (const entry of entries) {
-    if (!isRecord(entry) || !Buffer.isBuffer(entry.message)) continue;
+  const messages = entries.flatMap((entry: unknown) =>
+    isRecord(entry) && Buffer.isBuffer(entry.message) ? [decodeMessage(entry.message)] : [],
+  );
+  const refusal = messages.map((message) => queue.refusal(message)).find((r) => r !== undefined);
+  if (refusal) {
+    return {
+      statusCode: 400,
+      errorCondition: refusal.condition,
+      statusDescription: refusal.description ?? '',
+    };
+  }
+  for (const message of messages) {
     // The message carries x-opt-scheduled-enqueue-time, so the queue holds it until then. A
     // duplicate is dropped, yet the reply needs a number in its place.
-    sequenceNumbers.push(queue.accept(decodeMessage(entry.message), now) ?? 0);
+    sequenceNumbers.push(queue.accept(message, now) ?? 0);
   }
   return { ...OK, body: { 'sequence-numbers': wire.longArray(sequenceNumbers) } };
 }

@@ -1,5 +1,6 @@
 import { newLockToken } from './lockToken';
 import type { AmqpMessage } from './rheaAdapter';
+import { SessionLocks } from './sessionLocks';
 
 export type MessageState = 'active' | 'locked' | 'scheduled' | 'deferred';
 
@@ -31,6 +32,8 @@ export interface MessageQueueOptions {
   readonly maxDeliveryCount: number;
   /** Where dead-lettered messages go; absent for a dead-letter sub-queue itself. */
   readonly deadLetterQueue?: MessageQueue;
+  /** Messages carry a session id and are received only through session locks. */
+  readonly requiresSession?: boolean;
 }
 
 export interface DeadLetterDetails {
@@ -63,8 +66,14 @@ export class MessageQueue {
   private readonly locks = new Map<string, StoredMessage>();
   private readonly readyListeners = new Set<() => void>();
   private nextSequenceNumber = 1;
+  /** The session locks, when the queue requires sessions. */
+  readonly sessions: SessionLocks | undefined;
 
-  constructor(private readonly options: MessageQueueOptions) {}
+  constructor(private readonly options: MessageQueueOptions) {
+    this.sessions = options.requiresSession
+      ? new SessionLocks(options.lockDurationMs, (sessionId, now) => this.releaseSession(sessionId, now))
+      : undefined;
+  }
 
   get name(): string {
     return this.options.name;
@@ -91,9 +100,16 @@ export class MessageQueue {
     return true;
   }
 
-  /** The next active message: locked (peek-lock) or removed from the queue (receive-and-delete). */
-  take(now: number, peekLock: boolean): StoredMessage | undefined {
-    const sequenceNumber = this.ready.shift();
+  /**
+   * The next active message (of `sessionId` only, when given): locked (peek-lock) or removed from the
+   * queue (receive-and-delete).
+   */
+  take(now: number, peekLock: boolean, sessionId?: string): StoredMessage | undefined {
+    const index =
+      sessionId === undefined
+        ? 0
+        : this.ready.findIndex((sequence) => sessionIdOf(this.messages.get(sequence)?.message) === sessionId);
+    const [sequenceNumber] = index < 0 ? [] : this.ready.splice(index, 1);
     const stored = sequenceNumber === undefined ? undefined : this.messages.get(sequenceNumber);
     if (!stored) return undefined;
     if (peekLock) this.lock(stored, now);
@@ -112,6 +128,15 @@ export class MessageQueue {
       taken.push(stored);
     }
     return taken;
+  }
+
+  /** The session of the oldest active message whose session nobody holds (accept-next-session). */
+  nextFreeSession(now: number): string | undefined {
+    for (const sequenceNumber of this.ready) {
+      const sessionId = sessionIdOf(this.messages.get(sequenceNumber)?.message);
+      if (sessionId !== undefined && !this.sessions?.isLocked(sessionId, now)) return sessionId;
+    }
+    return undefined;
   }
 
   complete(lockToken: string, now: number): SettleResult {
@@ -152,6 +177,8 @@ export class MessageQueue {
   renewLock(lockToken: string, now: number): number | undefined {
     const stored = this.liveLock(lockToken, now);
     if (!stored?.lock) return undefined;
+    const sessionId = this.sessionIn(stored);
+    if (sessionId !== undefined) return this.sessions?.lockedUntil(sessionId, now);
     stored.lock.lockedUntil = now + this.options.lockDurationMs;
     this.armLockExpiry(stored);
     return stored.lock.lockedUntil;
@@ -174,6 +201,7 @@ export class MessageQueue {
 
   /** Clears every timer; the queue is unusable afterwards. */
   dispose(): void {
+    this.sessions?.dispose();
     for (const stored of this.messages.values()) clearTimeout(stored.timer);
     this.messages.clear();
     this.locks.clear();
@@ -203,15 +231,47 @@ export class MessageQueue {
 
   private lock(stored: StoredMessage, now: number): void {
     const { lockToken, deliveryTag } = newLockToken();
+    const sessionId = this.sessionIn(stored);
+    // A session's messages are locked with the session: they expire and renew with its lock.
+    const sessionLockedUntil =
+      sessionId === undefined ? undefined : this.sessions?.lockedUntil(sessionId, now);
     stored.state = 'locked';
-    stored.lock = { lockToken, deliveryTag, lockedUntil: now + this.options.lockDurationMs };
+    stored.lock = {
+      lockToken,
+      deliveryTag,
+      lockedUntil: sessionLockedUntil ?? now + this.options.lockDurationMs,
+    };
     this.locks.set(lockToken, stored);
-    this.armLockExpiry(stored);
+    if (sessionLockedUntil === undefined) this.armLockExpiry(stored);
+  }
+
+  /** The session a message belongs to here: none on a queue without sessions. */
+  private sessionIn(stored: StoredMessage): string | undefined {
+    return this.sessions ? sessionIdOf(stored.message) : undefined;
+  }
+
+  /**
+   * The session's lock ended (let go or expired): its locked messages go back to the queue, and
+   * receivers waiting for a free session hear of it even when none was locked (a holder that crashed
+   * after accepting the session, before receiving from it).
+   */
+  private releaseSession(sessionId: string, now: number): void {
+    for (const stored of [...this.locks.values()])
+      if (sessionIdOf(stored.message) === sessionId) this.release(stored, now);
+    const waiting = this.ready.some(
+      (sequence) => sessionIdOf(this.messages.get(sequence)?.message) === sessionId,
+    );
+    if (waiting) this.notifyReady();
   }
 
   private liveLock(lockToken: string, now: number): StoredMessage | undefined {
     const stored = this.locks.get(lockToken);
     if (!stored?.lock) return undefined;
+    const sessionId = this.sessionIn(stored);
+    if (sessionId !== undefined && this.sessions) {
+      // The session's expiry returns its messages; until then a lapsed session lock settles nothing.
+      return this.sessions.isLocked(sessionId, now) ? stored : undefined;
+    }
     if (stored.lock.lockedUntil <= now) {
       // The expiry timer has not run yet; the lock is already gone.
       this.release(stored, now);
@@ -270,7 +330,11 @@ export class MessageQueue {
   private makeReady(stored: StoredMessage): void {
     stored.state = 'active';
     this.ready.splice(insertionIndex(this.ready, stored.sequenceNumber), 0, stored.sequenceNumber);
-    for (const listener of this.readyListeners) listener();
+    this.notifyReady();
+  }
+
+  private notifyReady(): void {
+    for (const listener of [...this.readyListeners]) listener();
   }
 
   /** Drops a message that is not `active` (active ones leave through take()). */
@@ -303,6 +367,12 @@ export class MessageQueue {
       Math.min(Math.max(at - Date.now(), 0), MAX_TIMER_DELAY_MS),
     ).unref();
   }
+}
+
+/** The session id a message was sent with (the AMQP `group-id`), if any. */
+export function sessionIdOf(message: AmqpMessage | undefined): string | undefined {
+  const groupId = message?.group_id;
+  return typeof groupId === 'string' && groupId !== '' ? groupId : undefined;
 }
 
 function scheduledEnqueueTime(message: AmqpMessage): number | undefined {

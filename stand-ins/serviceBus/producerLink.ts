@@ -26,7 +26,14 @@ export function acceptSends(receiver: ServerReceiver, queue: Queue, faults: Send
       return;
     }
     const now = Date.now();
-    for (const message of unpackTransfer(payload)) queue.accept(message, now);
+    const messages = unpackTransfer(payload);
+    // A batch is stored whole or refused whole.
+    const refusal = messages.map((message) => queue.refusal(message)).find((r) => r !== undefined);
+    if (refusal) {
+      delivery.reject(refusal);
+      return;
+    }
+    for (const message of messages) queue.accept(message, now);
     delivery.accept();
   });
 }

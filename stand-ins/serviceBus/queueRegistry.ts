@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { DuplicateDetector, messageIdKey } from './duplicateDetector';
-import { MessageQueue } from './messageQueue';
-import type { AmqpMessage } from './rheaAdapter';
+import { MessageQueue, sessionIdOf } from './messageQueue';
+import type { AmqpErrorInfo, AmqpMessage } from './rheaAdapter';
 
 export interface QueueSettings {
   readonly lockDurationMs: number;
   readonly maxDeliveryCount: number;
   readonly duplicateDetectionWindowMs: number;
+  /** Names of the queues that require sessions (Bicep `requiresSession: true`). */
+  readonly sessionQueues: readonly string[];
 }
 
 export interface QueueStats {
@@ -17,9 +19,19 @@ export interface QueueStats {
   readonly deferred: number;
   readonly sentTotal: number;
   readonly duplicatesDropped: number;
+  /** Sessions whose lock is held now (0 on a queue without sessions). */
+  readonly sessionsLocked: number;
 }
 
 const DEAD_LETTER_SUFFIX = '/$deadletterqueue';
+
+/** What Service Bus answers a send without a session id to a session-enabled queue. */
+export const SESSION_ID_MISSING: AmqpErrorInfo = {
+  condition: 'amqp:not-allowed',
+  description:
+    'The SessionId was not set on a message, and it cannot be sent to the entity. Entities that have ' +
+    'session support enabled can only receive messages that have the SessionId set to a valid value.',
+};
 
 /** A queue with its dead-letter sub-queue and what senders have done to it. */
 export class Queue {
@@ -31,8 +43,14 @@ export class Queue {
 
   constructor(name: string, settings: QueueSettings) {
     this.deadLetter = new MessageQueue({ ...settings, name: `${name}${DEAD_LETTER_SUFFIX}` });
-    this.main = new MessageQueue({ ...settings, name, deadLetterQueue: this.deadLetter });
+    const requiresSession = settings.sessionQueues.some((queue) => queue.toLowerCase() === name);
+    this.main = new MessageQueue({ ...settings, name, deadLetterQueue: this.deadLetter, requiresSession });
     this.duplicates = new DuplicateDetector(settings.duplicateDetectionWindowMs);
+  }
+
+  /** Why Service Bus would refuse this message here, if it would. */
+  refusal(message: AmqpMessage): AmqpErrorInfo | undefined {
+    return this.main.sessions && sessionIdOf(message) === undefined ? SESSION_ID_MISSING : undefined;
   }
 
   /** Enqueues a sent message (held back if it carries a future scheduled time); undefined when it is a duplicate and was dropped. */
@@ -58,6 +76,7 @@ export class Queue {
       deferred: main.deferred,
       sentTotal: this.sentTotal,
       duplicatesDropped: this.duplicatesDropped,
+      sessionsLocked: this.main.sessions?.lockedCount(Date.now()) ?? 0,
     };
   }
 

@@ -64,7 +64,14 @@ export interface IncomingDelivery {
 interface LinkInternals {
   credit: number;
   delivery_count: number;
-  local: { attach: { max_message_size?: number; snd_settle_mode?: number; rcv_settle_mode?: number } };
+  local: {
+    attach: {
+      max_message_size?: number;
+      snd_settle_mode?: number;
+      rcv_settle_mode?: number;
+      properties?: Record<string, unknown>;
+    };
+  };
 }
 
 interface OutcomeFactory {
@@ -109,7 +116,7 @@ export function dataSections(body: unknown): Buffer[] {
 }
 
 export const wire = {
-  long: (value: number): unknown => rhea.types.wrap_long(value),
+  long: (value: number | Buffer): unknown => rhea.types.wrap_long(value),
   int: (value: number): unknown => rhea.types.wrap_int(value),
   uuid: (bytes: Buffer): unknown => rhea.types.wrap_uuid(bytes),
   longArray: (values: readonly number[]): unknown => rhea.types.wrap_array([...values], 0x81, undefined),
@@ -269,4 +276,65 @@ export async function closeGracefully(connections: readonly Connection[], graceM
   );
   await Promise.race([Promise.all(answered), timeout]);
   clearTimeout(timer);
+}
+
+const SESSION_FILTER = 'com.microsoft:session-filter';
+
+interface HeldState {
+  state: { local_open: boolean; open_requests: number };
+}
+
+/**
+ * rhea answers every attach at once; this takes the answer back, so the link stays half-open until
+ * `answerAttach` (accept-next-session waits there for a session to become free).
+ */
+export function holdAttach(link: Link): void {
+  const { state } = link as unknown as HeldState;
+  state.local_open = false;
+  state.open_requests = 0;
+}
+
+export function answerAttach(link: Link): void {
+  link.open();
+}
+
+/**
+ * The session the peer's source filter asks for: `undefined` for a receiver that asked for no session,
+ * `null` for "the next free session" (accept-next-session), or the session id (accept-session).
+ */
+export function requestedSession(link: Link): string | null | undefined {
+  const filter: unknown = link.source?.filter;
+  if (!isRecord(filter) || !(SESSION_FILTER in filter)) return undefined;
+  const value = filter[SESSION_FILTER];
+  return typeof value === 'string' ? value : null;
+}
+
+/** Answers the attach with the session the link got (absent when it got none) and its lock's end. */
+export function describeSession(
+  sender: ServerSender,
+  sessionId: string | undefined,
+  lockedUntil: number,
+): void {
+  const source = {
+    ...(sender.source ?? {}),
+    filter: sessionId === undefined ? {} : { [SESSION_FILTER]: sessionId },
+  };
+  sender.set_source(source);
+  internals(sender).local.attach.properties = {
+    'com.microsoft:locked-until-utc': wire.long(dotnetTicks(lockedUntil)),
+  };
+}
+
+/** A number the peer put in its attach properties (e.g. `com.microsoft:timeout`, in ms). */
+export function attachProperty(link: Link, name: string): number | undefined {
+  const properties: unknown = link.properties;
+  const value = isRecord(properties) ? properties[name] : undefined;
+  return typeof value === 'number' ? value : undefined;
+}
+
+/** .NET ticks (100 ns since 0001-01-01) as 8 big-endian bytes: how Service Bus sends a lock's end. */
+function dotnetTicks(ms: number): Buffer {
+  const bytes = Buffer.alloc(8);
+  bytes.writeBigInt64BE(BigInt(ms) * 10_000n + 621_355_968_000_000_000n);
+  return bytes;
 }

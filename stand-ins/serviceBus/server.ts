@@ -17,9 +17,11 @@ import {
   listen,
   mirrorAttach,
   refuseLink,
+  requestedSession,
   type ServerReceiver,
   type ServerSender,
 } from './rheaAdapter';
+import { SessionLink } from './sessionLink';
 
 /** The Standard tier's limit; the SDK sizes batches by what the link advertises. */
 const MAX_MESSAGE_SIZE_BYTES = 256 * 1024;
@@ -28,6 +30,18 @@ const MANAGEMENT_SUFFIX = '/$management';
 /** How long stop() lets clients answer the AMQP close before dropping their sockets. */
 const CLOSE_GRACE_MS = 500;
 
+const NON_SESSION_RECEIVER = {
+  condition: 'amqp:not-allowed',
+  description:
+    'It is not possible for an entity that requires sessions to create a non-sessionful message receiver.',
+} as const;
+
+export interface AmqpServerOptions {
+  readonly port: number;
+  /** Longest an accept-next-session waits for a free session. */
+  readonly sessionAcceptTimeoutMs: number;
+}
+
 export interface AmqpServer {
   readonly port: number;
   stop(): Promise<void>;
@@ -35,15 +49,16 @@ export interface AmqpServer {
 
 interface ConnectionState {
   readonly routes: ReplyRoutes;
-  readonly consumers: Set<ConsumerLink>;
+  readonly consumers: Set<{ detach(): void }>;
 }
 
 /** Listens on loopback and wires every link a client attaches to the queues in `registry`. */
 export async function startAmqpServer(
   registry: QueueRegistry,
   faults: SendFaults,
-  port: number,
+  options: AmqpServerOptions,
 ): Promise<AmqpServer> {
+  const { port } = options;
   const { container, server } = listen('127.0.0.1', port);
   const connections = new Map<Connection, ConnectionState>();
   /** Every connection until its socket goes: stop() must clear their heartbeat timers. */
@@ -76,7 +91,15 @@ export async function startAmqpServer(
       refuseLink(sender, { condition: 'amqp:not-found', description: `No queue at '${address}'.` });
       return;
     }
-    const consumer = new ConsumerLink(sender, target.subQueue);
+    const sessions = target.subQueue.sessions;
+    const requested = requestedSession(sender);
+    if (sessions && requested === undefined) {
+      refuseLink(sender, NON_SESSION_RECEIVER);
+      return;
+    }
+    const consumer = sessions
+      ? new SessionLink(sender, target.subQueue, sessions, requested ?? null, options.sessionAcceptTimeoutMs)
+      : new ConsumerLink(sender, target.subQueue);
     state.consumers.add(consumer);
     sender.on('sender_close', () => {
       consumer.detach();

@@ -8,7 +8,7 @@ import { hostileChangeBody } from '../arbitraries/changeMessages';
 import { upsert } from '../support/changes';
 import { useE2eSuite } from '../support/e2eSuite';
 import { eventually } from '../support/eventually';
-import { QUEUE } from '../support/harness';
+import { changeMessage, QUEUE } from '../support/harness';
 
 const suite = useE2eSuite();
 const { mailbox, appointmentId } = suite;
@@ -50,11 +50,7 @@ describe('faults: nothing lost, nothing applied twice', () => {
     const room = mailbox('room');
     const change = upsert(appointmentId(), 1, [{ id: 'R-1', mailbox: room }]);
     await suite.harness.sender.sendMessages(
-      Array.from({ length: 5 }, () => ({
-        body: change,
-        messageId: randomUUID(),
-        contentType: 'application/json',
-      })),
+      Array.from({ length: 5 }, () => changeMessage(change, randomUUID())),
     );
     await suite.harness.waitForTransaction(change.changeId, (row) => row.attempts === 5);
     expect(suite.sandbox.events(room)).toHaveLength(1);

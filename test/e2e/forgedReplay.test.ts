@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { transactionIdFor } from '../../shared/domain/ids';
 import { upsert } from '../support/changes';
 import { useE2eSuite } from '../support/e2eSuite';
+import { changeMessage } from '../support/harness';
 
 const suite = useE2eSuite();
 const { mailbox, appointmentId } = suite;
@@ -24,11 +25,12 @@ describe('forged replays through the queue', () => {
     suite.sandbox.reset();
     const messageId = `forged-${randomUUID()}`;
     const listed = [transactionIdFor(victim.changeId), transactionIdFor(named.changeId)];
-    await suite.harness.sender.sendMessages({
-      messageId,
-      contentType: 'application/json',
-      body: { kind: 'replay', appointmentId: named.appointmentId, transactionIds: listed, reason: 'manual' },
-    });
+    await suite.harness.sender.sendMessages(
+      changeMessage(
+        { kind: 'replay', appointmentId: named.appointmentId, transactionIds: listed, reason: 'manual' },
+        messageId,
+      ),
+    );
 
     const refused = await suite.harness.waitForTransaction(
       `message:${messageId}`,

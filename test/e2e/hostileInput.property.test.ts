@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogueEntry, isCode } from '../../shared/domain/catalogue';
 import { parseChangeMessage } from '../../shared/domain/changeMessage';
 import { transactionIdFor } from '../../shared/domain/ids';
+import { sessionIdForBody } from '../../shared/domain/sessionIds';
 import type { TransactionRecord } from '../../shared/domain/transaction';
 import { hostileQueueMessage } from '../arbitraries/queueMessages';
 import { useE2eSuite } from '../support/e2eSuite';
@@ -53,7 +54,12 @@ describe('hostile messages through the queue (property, fixed seed)', () => {
       fc.asyncProperty(hostileQueueMessage(domain), async (wire) => {
         const messageId = randomUUID();
         const sentAt = new Date();
-        await suite.harness.sender.sendMessages({ body: wire, messageId });
+        // The session id the back office would set (its body's, else the message's own).
+        await suite.harness.sender.sendMessages({
+          body: wire,
+          messageId,
+          sessionId: sessionIdForBody(wire) ?? messageId,
+        });
         figures.messages++;
         const row = await rowOf(wire, messageId, sentAt);
         figures.rows++;

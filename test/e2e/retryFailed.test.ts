@@ -117,6 +117,9 @@ describe('retryFailed', () => {
     const newer = upsert(id, 2, [{ id: 'R-1', mailbox: room }]);
     await suite.harness.send(newer);
     await suite.harness.waitForTransaction(newer.changeId, (r) => r.status === 'Success');
+    // The newer change's handler resolves the older row once its own is recorded: wait for it to end,
+    // so the pass does not race it for the Pending entry.
+    await suite.harness.settled();
     const row = await suite.harness.waitForTransaction(old.changeId, (r) => r.code === 'DSEX022');
     expect([row.status, row.nextAttemptAt, row.attempts]).toEqual(['Skipped', undefined, 1]);
     const requestsBefore = suite.sandbox.requestsTo(room);

@@ -6,7 +6,7 @@ import { definition as health } from '../../functions/health';
 import type { TransactionRecord } from '../../shared/domain/transaction';
 import { type RunningHttpFunctions, serveHttpFunctions } from '../../stand-ins/host/httpRunner';
 import { upsert } from '../support/changes';
-import { type Harness, startHarness } from '../support/harness';
+import { changeMessage, type Harness, startHarness } from '../support/harness';
 import { secretForms } from '../support/secrets';
 
 /** Characters every encoding changes: URL, form, JSON, and a non-ASCII letter for UTF-8 and base64. */
@@ -40,7 +40,7 @@ beforeAll(async () => {
   // A back office that pasted the secret, in every encoding, into an invalid message.
   const messageId = randomUUID();
   const pasted = { kind: 'appointment', note: secretForms(SECRET).join(' | ') };
-  await harness.sender.sendMessages({ body: pasted, messageId, contentType: 'application/json' });
+  await harness.sender.sendMessages(changeMessage(pasted, messageId));
   rows.push(await harness.waitForTransaction(`message:${messageId}`));
 
   // ... and as the name of a disabled resource, which the outcome's message quotes.

@@ -5,7 +5,7 @@ import { eventTransactionId } from '../../shared/domain/ids';
 import { remove, upsert } from '../support/changes';
 import { useE2eSuite } from '../support/e2eSuite';
 import { eventually } from '../support/eventually';
-import { QUEUE } from '../support/harness';
+import { changeMessage, QUEUE } from '../support/harness';
 import { mappingsOf } from '../support/mappings';
 import type { GraphFailureKind, SandboxDriver } from '../support/sandboxDriver';
 import { legacySecret, secretForms } from '../support/secrets';
@@ -134,8 +134,8 @@ describe('syncAppointment: no duplicates, nothing lost', () => {
     const room = mailbox('room');
     const change = upsert(appointmentId(), 1, [{ id: 'R-1', mailbox: room }]);
     await suite.harness.sender.sendMessages([
-      { body: change, messageId: randomUUID(), contentType: 'application/json' },
-      { body: change, messageId: randomUUID(), contentType: 'application/json' },
+      changeMessage(change, randomUUID()),
+      changeMessage(change, randomUUID()),
     ]);
     await suite.harness.waitForTransaction(change.changeId, (row) => row.attempts === 2);
     expect(suite.sandbox.events(room)).toHaveLength(1);
@@ -187,7 +187,7 @@ describe('syncAppointment: no duplicates, nothing lost', () => {
       end: '2026-12-01T10:00:00+01:00',
     });
     const messageId = randomUUID();
-    await suite.harness.sender.sendMessages({ body: change, messageId, contentType: 'application/json' });
+    await suite.harness.sender.sendMessages(changeMessage(change, messageId));
     const row = await suite.harness.waitForTransaction(`message:${messageId}`);
     expect(row).toMatchObject({ status: 'InvalidChangeMessage', code: 'DSEX050', operation: 'invalid' });
     expect(row.message).toContain('appointment.end');
@@ -352,7 +352,7 @@ describe('syncAppointment: secrets', () => {
     // A back office that pasted a token request's form body into a change: the row keeps the raw body.
     const messageId = randomUUID();
     const pasted = { kind: 'appointment', note: `client_secret=${encodeURIComponent(secret)} (${secret})` };
-    await suite.harness.sender.sendMessages({ body: pasted, messageId, contentType: 'application/json' });
+    await suite.harness.sender.sendMessages(changeMessage(pasted, messageId));
     const invalid = await suite.harness.waitForTransaction(`message:${messageId}`);
     expect(invalid.code).toBe('DSEX050');
     expect(invalid.rawBody).toContain('client_secret=[redacted] ([redacted])');

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { ServiceBusClient, type ServiceBusSender } from '@azure/service-bus';
+import { ServiceBusClient, type ServiceBusMessage, type ServiceBusSender } from '@azure/service-bus';
 import { definition as sweepDeadLetters } from '../../functions/sweepDeadLetters';
 import { definition as syncAppointment } from '../../functions/syncAppointment';
 import { type Connector, connector } from '../../shared/connector';
 import { transactionIdFor } from '../../shared/domain/ids';
+import { sessionIdForBody } from '../../shared/domain/sessionIds';
 import type { TransactionRecord } from '../../shared/domain/transaction';
 import { type StandIns, type StandInsOptions, startStandIns } from '../../stand-ins';
 import { type FaultProxy, startFaultProxy } from '../../stand-ins/faultProxy';
@@ -13,6 +14,18 @@ import type { ServiceBusEmulator } from '../../stand-ins/serviceBus';
 import { eventually } from './eventually';
 
 export const QUEUE = 'appointment-changes';
+
+/**
+ * A change message as the back office must send it: the queue requires sessions, so the session id
+ * is the appointment's (or `resource:<id>`); a body that names neither (an invalid message) gets its
+ * message id as session.
+ */
+export function changeMessage(body: unknown, messageId?: string): ServiceBusMessage {
+  const changeId =
+    typeof body === 'object' && body !== null && 'changeId' in body ? String(body.changeId) : undefined;
+  const id = messageId ?? changeId ?? randomUUID();
+  return { body, messageId: id, contentType: 'application/json', sessionId: sessionIdForBody(body) ?? id };
+}
 
 export interface HarnessOptions extends StandInsOptions {
   /** Extra or overriding app settings. */
@@ -92,15 +105,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     sender,
     connector: () => connector(),
     async send(...bodies) {
-      await sender.sendMessages(
-        bodies.map((body) => {
-          const changeId =
-            typeof body === 'object' && body !== null && 'changeId' in body
-              ? String(body.changeId)
-              : undefined;
-          return { body, messageId: changeId ?? randomUUID(), contentType: 'application/json' };
-        }),
-      );
+      await sender.sendMessages(bodies.map((body) => changeMessage(body)));
     },
     async waitForTransaction(id, until = () => true, timeoutMs = 15_000) {
       const transactionId = id.startsWith('tx-') ? id : transactionIdFor(id);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { eventPayload } from '../../shared/domain/eventPayload';
 import { eventTransactionId, transactionIdFor } from '../../shared/domain/ids';
+import { AppointmentMappings, withChanges } from '../../shared/domain/storedAppointment';
 import { remove, resourceChange } from '../support/changes';
 import { appointment, core, MINUTE, outcome, room, START } from '../support/coreScenario';
 import { graphAnswers } from '../support/inMemoryPorts';
@@ -148,6 +150,101 @@ describe('ChangeProcessor: redelivery', () => {
     expect(again?.resources[0]?.action).toBe('create');
     expect(c.exchange.events(R1.mailbox)).toHaveLength(1);
     expect(again?.resources[0]?.eventId).toBe(c.exchange.events(R1.mailbox)[0]?.id);
+  });
+
+  it('writes the newest stored state last when a newer one was saved during its writes (a lost session lock)', async () => {
+    const c = core();
+    await c.processor.process(appointment('A-1', 1, [R1]));
+    const v3 = appointment('A-1', 3, [R1]);
+    // While v2's update is in flight, another instance (holding the session after v2's lock ran out) saves v3.
+    c.exchange.fail(
+      R1.mailbox,
+      (action, mailbox) => {
+        void c.appointments.getAppointment('A-1').then((stored) =>
+          c.appointments.updateAppointment(
+            stored,
+            withChanges({
+              state: {
+                appointmentId: 'A-1',
+                version: 3,
+                changeId: v3.changeId,
+                deleted: false,
+                snapshot: v3.appointment,
+                receivedAt: START,
+              },
+              mappings: new AppointmentMappings(stored.mappings),
+              closed: [],
+              opened: [],
+            }),
+          ),
+        );
+        return graphAnswers.unavailable(action, mailbox);
+      },
+      { action: 'update', times: 1 },
+    );
+    const row = await c.processor.process(appointment('A-1', 2, [R1]));
+
+    expect(outcome(row)).toEqual({ status: 'Success', code: null, attempts: 1, nextAttemptAt: null });
+    expect(c.exchange.events(R1.mailbox).map((e) => e.payload.subject)).toEqual(['Appointment A-1 v3']);
+    expect(c.log.lines.find((l) => l.message.startsWith('overtaken'))?.properties).toEqual({
+      appointmentId: 'A-1',
+      version: 2,
+      newestVersion: 3,
+    });
+  });
+
+  it('deletes the event an older sync stored while it ran, though its own state is the newest (a lost session lock)', async () => {
+    const c = core();
+    const v1 = appointment('A-1', 1, [R1]);
+    const read = c.appointments.getAppointment.bind(c.appointments);
+    let interleaved = false;
+    // v1 on another instance (which held the session until its lock ran out): it read nothing, made
+    // R1's event, and stores v1 with it after this instance (now holding the session) read for v2.
+    c.appointments.getAppointment = async (appointmentId) => {
+      const stored = await read(appointmentId);
+      if (interleaved) return stored;
+      interleaved = true;
+      const credentials = c.readCredentials();
+      if (!credentials.ok) throw new Error('the test credentials do not read');
+      const gateway = c.exchange.factory(credentials.value);
+      const eventId = await gateway.createEvent(
+        R1.mailbox,
+        eventPayload(v1.appointment),
+        eventTransactionId('A-1', 'R1', R1.mailbox),
+      );
+      const mappings = new AppointmentMappings([]);
+      await mappings.putMapping({
+        appointmentId: 'A-1',
+        resourceId: 'R1',
+        mailbox: R1.mailbox,
+        eventId,
+        updatedAt: START,
+      });
+      const state = {
+        appointmentId: 'A-1',
+        version: 1,
+        changeId: v1.changeId,
+        deleted: false,
+        snapshot: v1.appointment,
+        receivedAt: START,
+      };
+      await c.appointments.updateAppointment(
+        stored,
+        withChanges({ state, mappings, closed: [], opened: [] }),
+      );
+      return stored;
+    };
+    const row = await c.processor.process(appointment('A-1', 2, [R2]));
+
+    expect(outcome(row)).toEqual({ status: 'Success', code: null, attempts: 1, nextAttemptAt: null });
+    expect(c.exchange.events(R1.mailbox)).toEqual([]);
+    expect(c.exchange.events(R2.mailbox).map((e) => e.payload.subject)).toEqual(['Appointment A-1 v2']);
+    expect((await c.mappings.listMappings('A-1')).map((m) => m.resourceId)).toEqual(['R2']);
+    expect(c.log.lines.find((l) => l.message.startsWith('overtaken'))?.properties).toEqual({
+      appointmentId: 'A-1',
+      version: 2,
+      newestVersion: 2,
+    });
   });
 
   it('a redelivered invalid message (same message id) counts on its one row', async () => {

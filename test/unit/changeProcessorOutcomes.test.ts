@@ -220,6 +220,38 @@ describe('ChangeProcessor: deletes (DSEX020, DSEX021)', () => {
     expect(await c.mappings.listMappings('A-1')).toEqual([]);
     expect(await c.transactions.listPending()).toEqual([]);
   });
+
+  it('a redelivered change (deliveryCount 2) whose earlier delivery deleted the event before it crashed → Success', async () => {
+    const c = core();
+    await c.processor.process(appointment('A-1', 1, [R1]));
+    const v2 = appointment('A-1', 2, [R2]);
+    // The first delivery of v2 deleted R1's event and created R2's, then died before its appointment write.
+    c.exchange.deleteInOutlook(R1.mailbox, c.exchange.events(R1.mailbox)[0]?.id ?? '');
+    const row = await c.processor.process(v2, { messageId: 'm-2', deliveryCount: 2 });
+
+    expect(outcome(row)).toEqual({ status: 'Success', code: null, attempts: 1, nextAttemptAt: null });
+    expect(row?.resources.map((r) => [r.resourceId, r.action, r.status, r.message])).toEqual([
+      ['R2', 'create', 'Success', 'Event created.'],
+      [
+        'R1',
+        'delete',
+        'Success',
+        'Event already deleted, most likely by an earlier delivery of this change.',
+      ],
+    ]);
+    expect((await c.mappings.listMappings('A-1')).map((m) => m.resourceId)).toEqual(['R2']);
+  });
+
+  it('on its first delivery (deliveryCount 1) the same change records the event already gone as DSEX021', async () => {
+    const c = core();
+    await c.processor.process(appointment('A-1', 1, [R1]));
+    c.exchange.deleteInOutlook(R1.mailbox, c.exchange.events(R1.mailbox)[0]?.id ?? '');
+    const row = await c.processor.process(appointment('A-1', 2, [R2]), {
+      messageId: 'm-2',
+      deliveryCount: 1,
+    });
+    expect(outcome(row)).toEqual({ status: 'Skipped', code: 'DSEX021', attempts: 1, nextAttemptAt: null });
+  });
 });
 
 describe('ChangeProcessor: superseded changes (DSEX022)', () => {

@@ -178,15 +178,18 @@ describe('resources', () => {
 
   it('sizes the queue to host.json and to the retry pass', () => {
     const host = JSON.parse(read('host.json')) as {
-      extensions: { serviceBus: { maxAutoLockRenewalDuration: string } };
+      extensions: { serviceBus: { maxAutoLockRenewalDuration: string; maxConcurrentSessions: number } };
     };
     expect(onlyResource(main, 'Microsoft.ServiceBus/namespaces').properties).toMatchObject({
       disableLocalAuth: true,
     });
     const queue = onlyResource(main, 'Microsoft.ServiceBus/namespaces/queues').properties!;
     expect(host.extensions.serviceBus.maxAutoLockRenewalDuration).toBe('00:05:00');
-    expect(queue.lockDuration).toBe('PT5M'); // the Service Bus maximum, equal to the renewal window
+    // The session lock: renewed by the host for up to five minutes, taken over a minute after a crash.
+    expect(queue.lockDuration).toBe('PT1M');
+    expect(host.extensions.serviceBus.maxConcurrentSessions).toBe(16);
     expect(queue).toMatchObject({
+      requiresSession: true,
       maxDeliveryCount: 10,
       deadLetteringOnMessageExpiration: true,
       requiresDuplicateDetection: true,

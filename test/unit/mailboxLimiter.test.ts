@@ -137,4 +137,52 @@ describe('MailboxLimiter', () => {
     await sweepAt(40_000);
     expect(limiter.size).toBe(0);
   });
+
+  it('halves the cap on a new Retry-After (down to 1), not again inside the same one', () => {
+    const limiter = new MailboxLimiter(4);
+    expect(limiter.capOf('room@x.com')).toBe(4);
+    limiter.holdOff('room@x.com', 1_000, 0);
+    expect(limiter.capOf('ROOM@x.com')).toBe(2);
+    limiter.holdOff('room@x.com', 1_000, 500);
+    expect(limiter.capOf('room@x.com')).toBe(2);
+    limiter.holdOff('room@x.com', 1_000, 1_000);
+    limiter.holdOff('room@x.com', 1_000, 2_000);
+    expect(limiter.capOf('room@x.com')).toBe(1);
+    expect(limiter.capOf('other@x.com')).toBe(4);
+  });
+
+  it('raises the cap by one after 8 × cap successes in a row and 10 s without a halving, up to the maximum', () => {
+    const limiter = new MailboxLimiter(4);
+    limiter.holdOff('room@x.com', 1_000, 0);
+    limiter.holdOff('room@x.com', 1_000, 1_000);
+    const succeed = (times: number, at: number) => {
+      for (let i = 0; i < times; i++) limiter.succeeded('room@x.com', at);
+    };
+    succeed(7, 20_000);
+    limiter.holdOff('room@x.com', 1_000, 20_000);
+    succeed(7, 40_000);
+    expect(limiter.capOf('room@x.com')).toBe(1);
+    succeed(1, 40_000);
+    expect(limiter.capOf('room@x.com')).toBe(2);
+    // Enough successes, but too soon after the last halving.
+    limiter.holdOff('room@x.com', 1_000, 50_000);
+    succeed(100, 59_999);
+    expect(limiter.capOf('room@x.com')).toBe(1);
+    succeed(1, 60_000);
+    expect(limiter.capOf('room@x.com')).toBe(2);
+    succeed(15, 60_000);
+    expect(limiter.capOf('room@x.com')).toBe(2);
+    succeed(1, 60_000);
+    expect(limiter.capOf('room@x.com')).toBe(3);
+    succeed(24 + 100, 60_000);
+    expect(limiter.capOf('room@x.com')).toBe(4);
+  });
+
+  it('keeps a fixed cap when not adaptive', () => {
+    const limiter = new MailboxLimiter(4, false);
+    limiter.holdOff('room@x.com', 1_000, 0);
+    limiter.holdOff('room@x.com', 1_000, 5_000);
+    expect(limiter.capOf('room@x.com')).toBe(4);
+    expect(limiter.waitFor('room@x.com', 5_000)).toBe(1_000);
+  });
 });
