@@ -1,15 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { definition as codesApi } from '../../functions/codesApi';
 import { definition as errorsApi } from '../../functions/errorsApi';
+import { definition as errorsExport } from '../../functions/errorsExport';
 import { definition as errorsPage } from '../../functions/errorsPage';
 import { definition as health } from '../../functions/health';
 import { definition as replayTransaction } from '../../functions/replayTransaction';
 import { catalogueEntry } from '../../shared/domain/catalogue';
 import type { TransactionRecord } from '../../shared/domain/transaction';
+import type { Caller } from '../../shared/http/auth/roles';
+import { readLocalPrincipal } from '../../shared/settings';
 import { type RunningHttpFunctions, serveHttpFunctions } from '../../stand-ins/host/httpRunner';
 import { upsert } from '../support/changes';
 import { findChromium, isCi } from '../support/chromium';
@@ -30,6 +33,14 @@ const CHROMIUM_ARGS = [
 /** Ignored by git; `npm run screenshot` copies it to docs/errors-page.png for the README. */
 const SCREENSHOT = join(__dirname, '..', '..', '.local', 'screenshots', 'errors-page.png');
 const HOSTILE_NAME = '<script>window.__pwned=1</script>';
+const OPERATOR = readLocalPrincipal({ LOCAL_PRINCIPAL_NAME: 'Olga Operator' });
+const READER = readLocalPrincipal({
+  LOCAL_PRINCIPAL_NAME: 'Rita Reader',
+  LOCAL_PRINCIPAL_ROLES: 'Errors.Read',
+});
+const NO_ROLE = readLocalPrincipal({ LOCAL_PRINCIPAL_NAME: 'Nina Nobody', LOCAL_PRINCIPAL_ROLES: 'none' });
+/** Who the runner's stand-in for App Service Authentication signs the browser in as (undefined: nobody). */
+let signedIn: Caller | undefined = OPERATOR;
 
 let harness: Harness;
 let sandbox: SandboxDriver;
@@ -63,10 +74,14 @@ describe.skipIf(!CHROMIUM && !isCi())('the Errors page in a browser', () => {
     page.setDefaultTimeout(10_000);
     harness = await startHarness();
     sandbox = sandboxDriver(harness.sandbox);
-    http = await serveHttpFunctions([codesApi, errorsApi, errorsPage, health, replayTransaction], {
-      port: 0,
-      host: '127.0.0.1',
-    });
+    http = await serveHttpFunctions(
+      [codesApi, errorsApi, errorsExport, errorsPage, health, replayTransaction],
+      {
+        port: 0,
+        host: '127.0.0.1',
+        signIn: () => signedIn,
+      },
+    );
     pageUrl = `${http.url}/${http.routePrefix}/errors-page`;
 
     const typo = mailbox('typo');
@@ -88,6 +103,10 @@ describe.skipIf(!CHROMIUM && !isCi())('the Errors page in a browser', () => {
     harness.setSetting('EXCHANGE_CLIENT_SECRET', harness.settings.EXCHANGE_CLIENT_SECRET);
   }, 150_000);
 
+  beforeEach(() => {
+    signedIn = OPERATOR;
+  });
+
   afterAll(async () => {
     await browser?.close();
     await http?.stop();
@@ -101,6 +120,50 @@ describe.skipIf(!CHROMIUM && !isCi())('the Errors page in a browser', () => {
     await expect.poll(() => page.locator('.banner').textContent()).toContain('DSEX001 Expired client secret');
     expect(await page.locator('tbody tr').count()).toBe(3);
     expect(await page.locator('ul.counts').textContent()).toContain('DSEX012');
+    expect(await page.locator('.signed-in strong').textContent()).toBe('Olga Operator');
+    expect(await page.locator('button[data-replay]').count()).toBe(3);
+  });
+
+  it('draws the last 14 days as an SVG chart, today holding the three failures', async () => {
+    await page.goto(pageUrl);
+    expect(await page.locator('svg.chart g.day').count()).toBe(14);
+    const today = new Date().toISOString().slice(0, 10);
+    expect(await page.locator(`svg.chart g.day[data-day="${today}"]`).getAttribute('data-total')).toBe('3');
+    expect(await page.locator('ul.legend .code').allInnerTexts()).toEqual(['DSEX001', 'DSEX012', 'DSEX040']);
+  });
+
+  it('shows a read-only user the list without any Replay button', async () => {
+    signedIn = READER;
+    const response = await page.goto(pageUrl);
+    expect(response?.status()).toBe(200);
+    expect(await page.locator('tbody tr').count()).toBe(3);
+    expect(await page.locator('button[data-replay]').count()).toBe(0);
+    expect(await page.locator('.signed-in').textContent()).toContain('Rita Reader (Errors.Read)');
+  });
+
+  it('shows a user without a role that they have no access (403), and nobody the list (401)', async () => {
+    signedIn = NO_ROLE;
+    const forbidden = await page.goto(pageUrl);
+    expect(forbidden?.status()).toBe(403);
+    expect(await page.locator('h1').textContent()).toBe('No access to the Errors page');
+    expect(await page.locator('.denied').textContent()).toContain(
+      'Nina Nobody does not hold the app role Errors.Read',
+    );
+    signedIn = undefined;
+    const anonymous = await page.goto(pageUrl);
+    expect(anonymous?.status()).toBe(401);
+    expect(await page.locator('h1').textContent()).toBe('Sign-in needed');
+    expect(await page.locator('tbody tr').count()).toBe(0);
+  });
+
+  it('downloads the filtered list as CSV', async () => {
+    await page.goto(`${pageUrl}?errorCode=DSEX012`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('a.export')]);
+    const csv = readFileSync((await download.path()) ?? '', 'utf8').replace(/^\uFEFF/, '');
+    const lines = csv.trimEnd().split('\r\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain(`"${hostileRow.transactionId}"`);
+    expect(lines[1]).toContain('"DSEX012"');
   });
 
   it('shows a script in a resource name as text and never runs it', async () => {
@@ -148,6 +211,19 @@ describe.skipIf(!CHROMIUM && !isCi())('the Errors page in a browser', () => {
     expect(await row.locator('td.status').textContent()).toBe('Success');
     // A manual replay is no attempt of the connector's: the count, and so the backoff, stay.
     expect(await row.locator('td.attempts').textContent()).toBe('1');
+
+    // The appointment's history lists the row with who replayed it.
+    await Promise.all([page.waitForURL(/appointmentId=/), row.locator('a.history-link').click()]);
+    const history = page.locator(`table.history tr[data-transaction-id="${transientRow.transactionId}"]`);
+    expect(await history.locator('td.status').textContent()).toBe('Success');
+    expect(await history.locator('ul.audit li').allInnerTexts()).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `UTC by Olga Operator ${OPERATOR.objectId} · replay:${transientRow.transactionId}:1:manual:${transientRow.lastAttemptAt.getTime()}$`,
+        ),
+      ),
+    ]);
+    await page.goto(pageUrl);
 
     mkdirSync(join(SCREENSHOT, '..'), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });

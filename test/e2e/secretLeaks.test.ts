@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { definition as errorsApi } from '../../functions/errorsApi';
+import { definition as errorsExport } from '../../functions/errorsExport';
 import { definition as errorsPage } from '../../functions/errorsPage';
 import { definition as health } from '../../functions/health';
 import type { TransactionRecord } from '../../shared/domain/transaction';
+import { readLocalPrincipal } from '../../shared/settings';
 import { type RunningHttpFunctions, serveHttpFunctions } from '../../stand-ins/host/httpRunner';
 import { upsert } from '../support/changes';
 import { type Harness, startHarness } from '../support/harness';
@@ -28,7 +30,13 @@ async function get(path: string): Promise<string> {
 
 beforeAll(async () => {
   harness = await startHarness({ sandbox: { demoClientSecret: SECRET } });
-  http = await serveHttpFunctions([errorsApi, errorsPage, health], { port: 0, host: '127.0.0.1' });
+  // Signed in with both roles, so the answers hold everything any caller may see (the raw-body excerpt too).
+  const operator = readLocalPrincipal({});
+  http = await serveHttpFunctions([errorsApi, errorsExport, errorsPage, health], {
+    port: 0,
+    host: '127.0.0.1',
+    signIn: () => operator,
+  });
   api = `${http.url}/${http.routePrefix}`;
   const domain = harness.sandbox.tenant.domain;
 
@@ -57,6 +65,8 @@ beforeAll(async () => {
   ]);
   await harness.send(misconfigured);
   rows.push(await harness.waitForTransaction(misconfigured.changeId, (r) => r.code !== undefined));
+  // A row is visible before its log line is written; every line is, once each message is settled.
+  await harness.settled();
 }, 120_000);
 
 afterAll(async () => {
@@ -87,6 +97,8 @@ describe('the client secret, in any encoding, appears nowhere', () => {
       await get('errors'),
       ...(await Promise.all(rows.map((row) => get(`errors/${row.transactionId}`)))),
       await get('errors-page'),
+      await get(`errors-page?appointmentId=${encodeURIComponent(rows[0]?.appointmentId ?? '')}`),
+      await get('errors-export'),
       await get('health'),
     ];
     expect(answers[0]).toContain(rows[1]?.transactionId);

@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTableStores, type TableStores } from '../../shared/adapters/tables';
+import { dayKey } from '../../shared/adapters/tables/keys';
+import { MANUAL_REPLAYS_SHOWN } from '../../shared/domain/replayAudit';
+import type { TransactionRecord } from '../../shared/domain/transaction';
+import { type RunningAzurite, startAzurite } from '../../stand-ins/azurite';
+
+/* The audit entries, the appointment history and the chart's day counts on Azurite, through the real SDK. */
+
+let azurite: RunningAzurite;
+let prefixes = 0;
+const NASTY_ID = `A/1#2?3\\4 'quoted' ünï`;
+const DAY = 86_400_000;
+
+function isolatedStores(): TableStores {
+  return createTableStores(
+    { kind: 'connectionString', connectionString: azurite.connectionString },
+    { tablePrefix: `h${++prefixes}${Date.now().toString(36)}` },
+  );
+}
+
+function row(
+  transactionId: string,
+  createdAt: Date,
+  overrides: Partial<TransactionRecord> = {},
+): TransactionRecord {
+  return {
+    transactionId,
+    changeId: `change-${transactionId}`,
+    appointmentId: NASTY_ID,
+    operation: 'upsert',
+    status: 'Failed',
+    code: 'DSEX040',
+    message: '[DSEX040] Transient error from Microsoft Graph.',
+    attempts: 1,
+    createdAt,
+    lastAttemptAt: createdAt,
+    resources: [],
+    nextAttemptAt: new Date(createdAt.getTime() + 300_000),
+    ...overrides,
+  };
+}
+
+beforeAll(async () => {
+  azurite = await startAzurite();
+});
+
+afterAll(async () => {
+  await azurite?.stop();
+});
+
+describe('manual replays', () => {
+  it('keeps each entry beside the row, untouched when an attempt rewrites the row, newest first, the last 10', async () => {
+    const stores = isolatedStores();
+    const record = row('tx-audited', new Date(Date.now() - DAY));
+    await stores.transactions.recordTransaction(record, null);
+    const start = Date.now() - 3_600_000;
+    for (let i = 0; i < 12; i++) {
+      await stores.manualReplays.recordManualReplay({
+        transactionId: record.transactionId,
+        messageId: `replay:${record.transactionId}:${i}:manual`,
+        requestedAt: new Date(start + i * 60_000),
+        requestedBy: {
+          name: `Operator ${i}`,
+          objectId: `00000000-0000-4000-8000-0000000000${String(i).padStart(2, '0')}`,
+        },
+      });
+    }
+    // An attempt that read the row before the replays were recorded writes it whole again.
+    await stores.transactions.recordTransaction({ ...record, status: 'Success', attempts: 2 }, record);
+    const replays = await stores.manualReplays.listManualReplays(record.transactionId);
+    expect(replays).toHaveLength(MANUAL_REPLAYS_SHOWN);
+    expect(replays.map((r) => r.requestedBy.name)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `Operator ${11 - i}`),
+    );
+    expect(replays[0]).toEqual({
+      transactionId: record.transactionId,
+      messageId: `replay:${record.transactionId}:11:manual`,
+      requestedAt: new Date(start + 11 * 60_000),
+      requestedBy: { name: 'Operator 11', objectId: '00000000-0000-4000-8000-000000000011' },
+    });
+    expect(await stores.transactions.getTransaction(record.transactionId)).toMatchObject({ attempts: 2 });
+    expect(await stores.manualReplays.listManualReplays('tx-never-replayed')).toEqual([]);
+  });
+});
+
+describe('appointment history', () => {
+  it('lists every row of one appointment oldest first, successes included, and only its own', async () => {
+    const stores = isolatedStores();
+    const now = Date.now();
+    const rows = [3, 1, 2].map((daysAgo) => row(`tx-${daysAgo}`, new Date(now - daysAgo * DAY)));
+    for (const record of rows) await stores.transactions.recordTransaction(record, null);
+    await stores.transactions.recordTransaction({ ...rows[1]!, status: 'Success', attempts: 2 }, rows[1]);
+    await stores.transactions.recordTransaction(
+      row('tx-other', new Date(now), { appointmentId: 'A-2' }),
+      null,
+    );
+    const { rows: history, more } = await stores.history.listHistory(NASTY_ID, 50);
+    expect(more).toBe(false);
+    expect(history.map((r) => [r.transactionId, r.status, r.attempts])).toEqual([
+      ['tx-3', 'Failed', 1],
+      ['tx-2', 'Failed', 1],
+      ['tx-1', 'Success', 2],
+    ]);
+    const limited = await stores.history.listHistory(NASTY_ID, 2);
+    expect(limited.rows.map((r) => r.transactionId)).toEqual(['tx-3', 'tx-2']);
+    expect(limited.more).toBe(true);
+  });
+
+  it('keeps no history for an invalid message without an appointment id', async () => {
+    const stores = isolatedStores();
+    await stores.transactions.recordTransaction(row('tx-invalid', new Date(), { appointmentId: '' }), null);
+    expect(await stores.history.listHistory('', 50)).toEqual({ rows: [], more: false });
+  });
+});
+
+describe('failures per day', () => {
+  it('counts the open failures per code for each of the last days, oldest first', async () => {
+    const stores = isolatedStores();
+    const now = new Date();
+    const at = (daysAgo: number) => new Date(now.getTime() - daysAgo * DAY);
+    await stores.transactions.recordTransaction(row('tx-a', at(0)), null);
+    await stores.transactions.recordTransaction(
+      row('tx-b', at(0), { code: 'DSEX012', status: 'Skipped' }),
+      null,
+    );
+    await stores.transactions.recordTransaction(row('tx-c', at(2)), null);
+    await stores.transactions.recordTransaction(row('tx-d', at(20)), null); // before the chart
+    const { code: _none, nextAttemptAt: _never, ...succeeded } = row('tx-e', at(1));
+    await stores.transactions.recordTransaction({ ...succeeded, status: 'Success' }, null);
+    const days = await stores.failureDays.failuresPerDay(14, now);
+    expect(days).toHaveLength(14);
+    expect(days[13]).toEqual({ day: dayKey(now), counts: { DSEX040: 1, DSEX012: 1 } });
+    expect(days[11]).toEqual({ day: dayKey(at(2)), counts: { DSEX040: 1 } });
+    expect(days.reduce((sum, day) => sum + Object.values(day.counts).reduce((a, b) => a + b, 0), 0)).toBe(3);
+    expect(days[0]?.day).toBe(dayKey(at(13)));
+  });
+});
