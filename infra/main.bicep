@@ -153,7 +153,6 @@ var connectorTables = [
   'Appointments'
   'Mappings'
   'Resources'
-  'AppointmentHistory'
 ]
 
 // ---------------------------------------------------------------------------------------------

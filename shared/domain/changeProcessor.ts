@@ -1,3 +1,4 @@
+import { historyEntryOf } from './appointmentHistory';
 import { type SyncDependencies, syncAppointmentState } from './appointmentSync';
 import type { Code } from './catalogue';
 import { type AppointmentChange, parseChangeMessage } from './changeMessage';
@@ -100,11 +101,14 @@ export class ChangeProcessor {
     const older = fullySynced(result) ? stored.openTransactions.filter((id) => id !== transactionId) : [];
     const record = this.recorder.build(base, previous, result, started);
     const opened = record.nextAttemptAt ? [transactionId] : [];
+    // A row never recorded joins the history with the appointment's write, not in a write of its own.
+    const listed = previous ? undefined : historyEntryOf(record);
     await this.deps.appointments.updateAppointment(
       stored,
       withChanges({ state, mappings, closed: [transactionId, ...older], opened }),
+      listed,
     );
-    await this.recorder.write(record, previous);
+    await this.recorder.write(record, previous, { listed: true });
     if (older.length > 0) await this.recorder.resolveOlderRows(appointmentId, transactionId, []);
     return record;
   }

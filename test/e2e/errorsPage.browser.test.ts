@@ -16,6 +16,7 @@ import { readLocalPrincipal } from '../../shared/settings';
 import { type RunningHttpFunctions, serveHttpFunctions } from '../../stand-ins/host/httpRunner';
 import { upsert } from '../support/changes';
 import { findChromium, isCi } from '../support/chromium';
+import { eventually } from '../support/eventually';
 import { type Harness, startHarness } from '../support/harness';
 import { type SandboxDriver, sandboxDriver } from '../support/sandboxDriver';
 
@@ -50,6 +51,8 @@ let page: Page;
 let pageUrl: string;
 let hostileRow: TransactionRecord;
 let transientRow: TransactionRecord;
+/** The three failures the page lists, as recorded. */
+let failures: TransactionRecord[];
 
 const mailbox = (name: string) => `${name}-${randomUUID().slice(0, 8)}@${harness.sandbox.tenant.domain}`;
 const appointmentId = () => `A-${randomUUID().slice(0, 8)}`;
@@ -99,8 +102,20 @@ describe.skipIf(!CHROMIUM && !isCi())('the Errors page in a browser', () => {
       'DSEX040',
     );
     harness.setSetting('EXCHANGE_CLIENT_SECRET', sandbox.expiredSecret());
-    await recorded(upsert(appointmentId(), 1, [{ id: 'R-3', mailbox: mailbox('room') }]), 'DSEX001');
+    const expiredRow = await recorded(
+      upsert(appointmentId(), 1, [{ id: 'R-3', mailbox: mailbox('room') }]),
+      'DSEX001',
+    );
     harness.setSetting('EXCHANGE_CLIENT_SECRET', harness.settings.EXCHANGE_CLIENT_SECRET);
+    failures = [hostileRow, transientRow, expiredRow];
+    // A row is readable just before its Failures entry is written; the page reads the entries.
+    await harness.settled();
+    await eventually('the three failures indexed', async () => {
+      const { items } = await harness
+        .connector()
+        .stores.failures.listFailures({ since: new Date(Date.now() - 86_400_000), pageSize: 10 });
+      return items.length === 3;
+    });
   }, 150_000);
 
   beforeEach(() => {
@@ -124,11 +139,19 @@ describe.skipIf(!CHROMIUM && !isCi())('the Errors page in a browser', () => {
     expect(await page.locator('button[data-replay]').count()).toBe(3);
   });
 
-  it('draws the last 14 days as an SVG chart, today holding the three failures', async () => {
+  it('draws the last 14 days as an SVG chart, the three failures on the days they were recorded', async () => {
     await page.goto(pageUrl);
     expect(await page.locator('svg.chart g.day').count()).toBe(14);
-    const today = new Date().toISOString().slice(0, 10);
-    expect(await page.locator(`svg.chart g.day[data-day="${today}"]`).getAttribute('data-total')).toBe('3');
+    // By the rows' own days (UTC), so a run across midnight counts them where they were recorded.
+    const perDay = new Map<string, number>();
+    for (const row of failures) {
+      const day = row.createdAt.toISOString().slice(0, 10);
+      perDay.set(day, (perDay.get(day) ?? 0) + 1);
+    }
+    for (const [day, total] of perDay)
+      expect(await page.locator(`svg.chart g.day[data-day="${day}"]`).getAttribute('data-total')).toBe(
+        String(total),
+      );
     expect(await page.locator('ul.legend .code').allInnerTexts()).toEqual(['DSEX001', 'DSEX012', 'DSEX040']);
   });
 
@@ -206,7 +229,7 @@ describe.skipIf(!CHROMIUM && !isCi())('the Errors page in a browser', () => {
     expect(await row.locator('td.status').textContent()).toBe('Failed');
     await row.locator('button[data-replay]').click();
     await expect
-      .poll(() => row.locator('.replay-result').textContent(), { timeout: 20_000 })
+      .poll(() => row.locator('.replay-result').textContent(), { timeout: 30_000 })
       .toBe('Replayed: Success.');
     expect(await row.locator('td.status').textContent()).toBe('Success');
     // A manual replay is no attempt of the connector's: the count, and so the backoff, stay.

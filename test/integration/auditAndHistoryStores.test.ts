@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTableStores, type TableStores } from '../../shared/adapters/tables';
 import { dayKey } from '../../shared/adapters/tables/keys';
+import { historyEntryOf } from '../../shared/domain/appointmentHistory';
 import { MANUAL_REPLAYS_SHOWN } from '../../shared/domain/replayAudit';
 import type { TransactionRecord } from '../../shared/domain/transaction';
 import { type RunningAzurite, startAzurite } from '../../stand-ins/azurite';
@@ -85,16 +86,20 @@ describe('manual replays', () => {
 });
 
 describe('appointment history', () => {
-  it('lists every row of one appointment oldest first, successes included, and only its own', async () => {
+  /** A row recorded as the recorder records one: its history entry first, then the row. */
+  async function recordNew(stores: TableStores, record: TransactionRecord): Promise<void> {
+    const entry = historyEntryOf(record);
+    if (entry) await stores.appointments.addToHistory(entry);
+    await stores.transactions.recordTransaction(record, null);
+  }
+
+  it('lists every row of one appointment oldest first, as the row stands now, and only its own', async () => {
     const stores = isolatedStores();
     const now = Date.now();
     const rows = [3, 1, 2].map((daysAgo) => row(`tx-${daysAgo}`, new Date(now - daysAgo * DAY)));
-    for (const record of rows) await stores.transactions.recordTransaction(record, null);
+    for (const record of rows) await recordNew(stores, record);
     await stores.transactions.recordTransaction({ ...rows[1]!, status: 'Success', attempts: 2 }, rows[1]);
-    await stores.transactions.recordTransaction(
-      row('tx-other', new Date(now), { appointmentId: 'A-2' }),
-      null,
-    );
+    await recordNew(stores, row('tx-other', new Date(now), { appointmentId: 'A-2' }));
     const { rows: history, more } = await stores.history.listHistory(NASTY_ID, 50);
     expect(more).toBe(false);
     expect(history.map((r) => [r.transactionId, r.status, r.attempts])).toEqual([
@@ -105,12 +110,62 @@ describe('appointment history', () => {
     const limited = await stores.history.listHistory(NASTY_ID, 2);
     expect(limited.rows.map((r) => r.transactionId)).toEqual(['tx-3', 'tx-2']);
     expect(limited.more).toBe(true);
+    // The appointment's own entity is no history entry, and reads as before.
+    expect(await stores.appointments.getAppointment(NASTY_ID)).toEqual({
+      appointmentId: NASTY_ID,
+      mappings: [],
+      openTransactions: [],
+    });
   });
 
-  it('keeps no history for an invalid message without an appointment id', async () => {
+  it("adds a new row's entry in the appointment's own write: one operation, retried whole after a lost race", async () => {
     const stores = isolatedStores();
-    await stores.transactions.recordTransaction(row('tx-invalid', new Date(), { appointmentId: '' }), null);
-    expect(await stores.history.listHistory('', 50)).toEqual({ rows: [], more: false });
+    const appointmentId = 'A-batched';
+    const record = row('tx-batched', new Date(), { appointmentId });
+    const entry = historyEntryOf(record);
+    const empty = await stores.appointments.getAppointment(appointmentId);
+    // Warm: the tables exist, so the count below is the writes alone.
+    await stores.history.listHistory(appointmentId, 1);
+    await stores.transactions.getTransaction('tx-none');
+    const before = stores.operationCount();
+    const written = await stores.appointments.updateAppointment(
+      empty,
+      (current) => ({ ...current, openTransactions: ['tx-batched'] }),
+      entry,
+    );
+    expect(stores.operationCount() - before).toBe(1);
+    // The ETag the transaction answered is the one the next conditional write needs.
+    const again = await stores.appointments.updateAppointment(written, (current) => current);
+    expect(again.etag).not.toBe(written.etag);
+    // A writer holding the first read loses the race, reads again and writes entity and entry anew.
+    const late = row('tx-late', new Date(Date.now() + 1_000), { appointmentId });
+    const merged = await stores.appointments.updateAppointment(
+      empty,
+      (current) => ({ ...current, openTransactions: [...current.openTransactions, 'tx-late'] }),
+      historyEntryOf(late),
+    );
+    expect(merged.openTransactions).toEqual(['tx-batched', 'tx-late']);
+    await stores.transactions.recordTransaction(record, null);
+    await stores.transactions.recordTransaction(late, null);
+    const { rows } = await stores.history.listHistory(appointmentId, 50);
+    expect(rows.map((r) => r.transactionId)).toEqual(['tx-batched', 'tx-late']);
+  });
+
+  it('skips an entry whose row was never written and reads a row entered twice once', async () => {
+    const stores = isolatedStores();
+    const appointmentId = 'A-crashed';
+    const first = row('tx-crashed', new Date(Date.now() - 60_000), { appointmentId });
+    // A crash after the entry, before the row; the redelivery enters the same row again, later.
+    await stores.appointments.addToHistory(historyEntryOf(first)!);
+    await recordNew(stores, { ...first, createdAt: new Date() });
+    await stores.appointments.addToHistory(historyEntryOf(row('tx-lost', new Date(), { appointmentId }))!);
+    const { rows, more } = await stores.history.listHistory(appointmentId, 50);
+    expect(rows.map((r) => r.transactionId)).toEqual(['tx-crashed']);
+    expect(more).toBe(false);
+  });
+
+  it('keeps no history for a row without an appointment id', () => {
+    expect(historyEntryOf(row('tx-invalid', new Date(), { appointmentId: '' }))).toBeUndefined();
   });
 });
 

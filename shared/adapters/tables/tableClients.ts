@@ -3,13 +3,7 @@ import type { ServiceConnection } from '../../settings';
 import { azureCredential } from '../azureCredential';
 import { statusOf, unlessMissing } from './restErrors';
 
-export type TableName =
-  | 'Transactions'
-  | 'Failures'
-  | 'Pending'
-  | 'Appointments'
-  | 'Resources'
-  | 'AppointmentHistory';
+export type TableName = 'Transactions' | 'Failures' | 'Pending' | 'Appointments' | 'Resources';
 
 export type Entity = Record<string, unknown>;
 

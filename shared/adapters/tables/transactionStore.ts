@@ -1,7 +1,6 @@
 import { odata } from '@azure/data-tables';
 import type { PendingReplay, TransactionStore } from '../../domain/ports';
 import type { TransactionRecord } from '../../domain/transaction';
-import { historyEntry } from './appointmentHistory';
 import { failureEntry, failureKeys } from './failureEntry';
 import { encodeKey } from './keys';
 import {
@@ -16,8 +15,8 @@ import type { TableAccess, TableName } from './tableClients';
 import { transactionRecord, transactionRow } from './transactionRow';
 
 /**
- * Transaction rows with three indexes kept in step: `Failures` for the Errors page, `Pending` for
- * the retry pass and `AppointmentHistory` for an appointment's rows. The row is written first and each index write is an idempotent upsert or delete
+ * Transaction rows with two indexes kept in step: `Failures` for the Errors page and `Pending` for
+ * the retry pass. The row is written first and each index write is an idempotent upsert or delete
  * derived from the record alone, so recording the same record again repairs a crash in between.
  */
 export class TableTransactionStore implements TransactionStore {
@@ -51,13 +50,7 @@ export class TableTransactionStore implements TransactionStore {
             partitionKey: PENDING_PARTITION,
             rowKey: pendingRowKey(record.appointmentId, record.transactionId),
           });
-    // Rows of a message without an appointment id (DSEX050) have no history to join.
-    const historyWrite = record.appointmentId
-      ? this.tables.call('AppointmentHistory', (client) =>
-          client.upsertEntity(historyEntry(record), 'Replace'),
-        )
-      : undefined;
-    await Promise.all([failureWrite, pendingWrite, historyWrite]);
+    await Promise.all([failureWrite, pendingWrite]);
   }
 
   async listPending(appointmentId?: string): Promise<PendingReplay[]> {
