@@ -13,6 +13,8 @@ import { secretForms } from '../support/secrets';
 
 /** Characters every encoding changes: URL, form, JSON, and a non-ASCII letter for UTF-8 and base64. */
 const SECRET = `Lk+/=%&é"${randomUUID()}~`;
+/** The sign-in registration's secret, as App Service Authentication's app setting holds it. */
+const SIGN_IN_SECRET = `Sg+/=%&ü"${randomUUID()}~`;
 
 let harness: Harness;
 let http: RunningHttpFunctions;
@@ -20,7 +22,8 @@ let api: string;
 const rows: TransactionRecord[] = [];
 
 function expectNoLeak(where: string, text: string): void {
-  for (const form of secretForms(SECRET)) expect(text.includes(form), `${where} holds ${form}`).toBe(false);
+  for (const form of [...secretForms(SECRET), ...secretForms(SIGN_IN_SECRET)])
+    expect(text.includes(form), `${where} holds ${form}`).toBe(false);
 }
 
 async function get(path: string): Promise<string> {
@@ -29,7 +32,10 @@ async function get(path: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  harness = await startHarness({ sandbox: { demoClientSecret: SECRET } });
+  harness = await startHarness({
+    sandbox: { demoClientSecret: SECRET },
+    settings: { MICROSOFT_PROVIDER_AUTHENTICATION_SECRET: SIGN_IN_SECRET },
+  });
   // Signed in with both roles, so the answers hold everything any caller may see (the raw-body excerpt too).
   const operator = readLocalPrincipal({});
   http = await serveHttpFunctions([errorsApi, errorsExport, errorsPage, health], {
@@ -47,13 +53,21 @@ beforeAll(async () => {
 
   // A back office that pasted the secret, in every encoding, into an invalid message.
   const messageId = randomUUID();
-  const pasted = { kind: 'appointment', note: secretForms(SECRET).join(' | ') };
+  const pasted = {
+    kind: 'appointment',
+    note: [...secretForms(SECRET), ...secretForms(SIGN_IN_SECRET)].join(' | '),
+  };
   await harness.sender.sendMessages({ body: pasted, messageId, contentType: 'application/json' });
   rows.push(await harness.waitForTransaction(`message:${messageId}`));
 
   // ... and as the name of a disabled resource, which the outcome's message quotes.
   const named = upsert(`A-${randomUUID().slice(0, 8)}`, 1, [
-    { id: 'R-2', mailbox: `desk@${domain}`, name: `Desk ${SECRET}`, exchangeEnabled: false },
+    {
+      id: 'R-2',
+      mailbox: `desk@${domain}`,
+      name: `Desk ${SECRET} ${SIGN_IN_SECRET}`,
+      exchangeEnabled: false,
+    },
   ]);
   await harness.send(named);
   rows.push(await harness.waitForTransaction(named.changeId, (r) => r.code === 'DSEX011'));
@@ -97,11 +111,15 @@ describe('the client secret, in any encoding, appears nowhere', () => {
       await get('errors'),
       ...(await Promise.all(rows.map((row) => get(`errors/${row.transactionId}`)))),
       await get('errors-page'),
-      await get(`errors-page?appointmentId=${encodeURIComponent(rows[0]?.appointmentId ?? '')}`),
+      // The history of the appointment whose resource is named with the secrets quotes that name.
+      await get(`errors-page?appointmentId=${encodeURIComponent(rows[2]?.appointmentId ?? '')}`),
       await get('errors-export'),
       await get('health'),
     ];
     expect(answers[0]).toContain(rows[1]?.transactionId);
+    expect(answers.find((answer) => answer.includes('History of appointment'))).toContain(
+      rows[2]?.transactionId,
+    );
     for (const answer of answers) expectNoLeak('an HTTP answer', answer);
   });
 });
