@@ -1,3 +1,4 @@
+import { keyProblem } from './storageKeys';
 import type { TransactionRecord } from './transaction';
 
 /** One transaction of an appointment as its history lists it. */
@@ -25,10 +26,14 @@ export interface HistoryEntry {
   readonly createdAt: Date;
 }
 
-/** The history entry of a row; none for a row of no appointment (a resource, a nameless message). */
+/**
+ * The history entry of a row; none for a row of no appointment (a resource, a nameless message) or
+ * of an appointment id no key can hold (an invalid message's, DSEX050: no change of it is ever synced).
+ */
 export function historyEntryOf(record: TransactionRecord): HistoryEntry | undefined {
   const { appointmentId, transactionId, createdAt } = record;
-  return appointmentId ? { appointmentId, transactionId, createdAt } : undefined;
+  if (!appointmentId || keyProblem('appointmentId', appointmentId) !== undefined) return undefined;
+  return { appointmentId, transactionId, createdAt };
 }
 
 /** Every transaction row of one appointment, oldest first, successes included. */

@@ -62,10 +62,12 @@ describe('appointment history entries', () => {
     ]);
   });
 
-  it('a row of no appointment joins no history', async () => {
+  it('a row of no appointment, or of an id no key can hold, joins no history', async () => {
     const c = core();
     const invalid = await c.processor.process('not json at all', { messageId: 'm-2' });
     expect(invalid?.appointmentId).toBe('');
+    const unkeyable = await c.processor.process(appointment('€'.repeat(200), 1, [R1]), { messageId: 'm-3' });
+    expect([unkeyable?.code, unkeyable?.appointmentId.startsWith('€€€')]).toEqual(['DSEX050', true]);
     expect(c.appointments.writes).toBe(0);
   });
 });

@@ -53,7 +53,8 @@ export class InMemoryAppointmentStore implements AppointmentStore {
   }
 
   private keep(entry: HistoryEntry): void {
-    const key = tableKey(entry.appointmentId, entry.createdAt.toISOString(), entry.transactionId);
+    // The partition key (appointment) and the row key (time, transaction) each within the service's limit.
+    const key = `${tableKey(entry.appointmentId)}\n${entry.createdAt.toISOString()}\n${tableKey(entry.transactionId)}`;
     this.history.set(key, stored(entry));
   }
 }
