@@ -73,6 +73,14 @@ param retrySchedule string = '0 */5 * * * *'
 @description('RETRY_WINDOW_DAYS: how far back the retry pass looks, in days.')
 param retryWindowDays int = 14
 
+@minLength(1)
+@description('Application (client) ID of the sign-in app registration (SIGN_IN_CLIENT_ID, docs/deploy.md): App Service Authentication signs every user and script in with it, and its app roles Errors.Read and Errors.Replay decide what they may do.')
+param signInClientId string
+
+@secure()
+@description('Client secret of the sign-in app registration (SIGN_IN_CLIENT_SECRET), stored in Key Vault; MICROSOFT_PROVIDER_AUTHENTICATION_SECRET is a Key Vault reference to it. Empty: no secret, and sign-in uses ID tokens only.')
+param signInClientSecret string = ''
+
 @minValue(100)
 @maxValue(300000)
 @description('ENTRA_REQUEST_TIMEOUT_MS: how long a token request may take before it counts as transient.')
@@ -133,6 +141,9 @@ var tags tagsType = {
 }
 // Key Vault secret names allow letters, digits and hyphens only, hence not EXCHANGE_CLIENT_SECRET.
 var clientSecretName = 'exchange-client-secret'
+var signInSecretName = 'sign-in-client-secret'
+// The one route served without sign-in (functions/healthProbe.ts, under host.json's route prefix).
+var healthProbePath = '/api/health/probe'
 var keyVaultName = empty(keyVaultNameSalt) ? 'kv-${resourceToken}' : 'kv-${uniqueString(resourceToken, keyVaultNameSalt)}'
 // The connector's tables (named in shared/adapters/tables/); the code creates a missing one too.
 var connectorTables = [
@@ -199,6 +210,8 @@ module keyVault 'modules/keyVault.bicep' = {
     // Only the secret type keeps a secret in the vault.
     holdsSecret: exchangeCredentialType == 'secret'
     secretValue: exchangeCredentialType == 'secret' ? exchangeClientSecret : ''
+    signInSecretName: signInSecretName
+    signInSecretValue: signInClientSecret
     softDeleteRetentionInDays: keyVaultSoftDeleteRetentionInDays
     purgeProtection: keyVaultPurgeProtection
   }
@@ -213,6 +226,7 @@ module roles 'modules/roles.bicep' = {
     storageAccountName: storage.outputs.name
     keyVaultName: keyVault.outputs.name
     keyVaultSecretName: keyVault.outputs.secretName
+    signInSecretName: empty(signInClientSecret) ? '' : signInSecretName
     readsCertificate: exchangeCredentialType == 'certificate'
     applicationInsightsName: monitoring.outputs.applicationInsightsName
   }
@@ -346,6 +360,12 @@ var appSettings appSettingType[] = [
     name: 'GRAPH_REQUEST_TIMEOUT_MS'
     value: string(graphRequestTimeoutMs)
   }
+  {
+    name: 'MICROSOFT_PROVIDER_AUTHENTICATION_SECRET'
+    value: empty(signInClientSecret)
+      ? ''
+      : '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=${signInSecretName})'
+  }
 ]
 
 module functionApp 'modules/functionApp.bicep' = {
@@ -366,6 +386,20 @@ module functionApp 'modules/functionApp.bicep' = {
   dependsOn: [
     roles
   ]
+}
+
+module authentication 'modules/authentication.bicep' = {
+  name: 'authentication'
+  params: {
+    appName: functionApp.outputs.name
+    clientId: signInClientId
+    tenantId: subscription().tenantId
+    // App Service Authentication reads the sign-in registration's secret from this app setting.
+    credentialSettingName: empty(signInClientSecret) ? '' : 'MICROSOFT_PROVIDER_AUTHENTICATION_SECRET'
+    excludedPaths: [
+      healthProbePath
+    ]
+  }
 }
 
 module alerts 'modules/alerts.bicep' = {
@@ -405,5 +439,7 @@ output SERVICE_BUS_QUEUE_NAME string = serviceBus.outputs.queueName
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
+output SIGN_IN_CLIENT_ID string = signInClientId
+output HEALTH_PROBE_URL string = '${functionApp.outputs.url}${healthProbePath}'
 // The subject of the federated credential for exchangeCredentialType managedIdentity (docs/deploy.md).
 output AZURE_MANAGED_IDENTITY_PRINCIPAL_ID string = identity.outputs.principalId

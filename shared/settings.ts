@@ -6,6 +6,7 @@ import type {
   SettingProblem,
   SettingsResult,
 } from './domain/credentials';
+import { type Caller, ERRORS_READ, ERRORS_REPLAY } from './http/auth/roles';
 
 /**
  * Every app setting the connector reads. The README's table, `local.settings.example.json` and the
@@ -20,6 +21,8 @@ export interface SettingDefinition {
   /** Alternative names that satisfy the setting (identity-based connections). */
   readonly alternatives?: readonly string[];
   readonly secret?: boolean;
+  /** Read by the local run (`npm start`) only: never set in Azure, so not among the Bicep app settings. */
+  readonly localOnly?: boolean;
 }
 
 export const SETTINGS: readonly SettingDefinition[] = [
@@ -88,6 +91,25 @@ export const SETTINGS: readonly SettingDefinition[] = [
     name: 'GRAPH_REQUEST_TIMEOUT_MS',
     meaning: 'How long one Microsoft Graph request may take before it counts as transient (DSEX040)',
     defaultValue: '15000',
+  },
+  {
+    name: 'MICROSOFT_PROVIDER_AUTHENTICATION_SECRET',
+    meaning:
+      'Client secret of the sign-in app registration, read by App Service Authentication (a Key Vault reference in Azure); without one, sign-in uses ID tokens only',
+    optional: true,
+    secret: true,
+  },
+  {
+    name: 'LOCAL_PRINCIPAL_NAME',
+    meaning: 'Local run only: the user `npm start` signs in as on the Errors page and API',
+    defaultValue: 'Local Administrator',
+    localOnly: true,
+  },
+  {
+    name: 'LOCAL_PRINCIPAL_ROLES',
+    meaning: `Local run only: that user's app roles, comma-separated (\`${ERRORS_READ}\` alone for read-only, \`none\` for no role)`,
+    defaultValue: `${ERRORS_READ},${ERRORS_REPLAY}`,
+    localOnly: true,
   },
 ];
 
@@ -310,6 +332,19 @@ export function readInfrastructureSettings(
       graphRequestTimeoutMs,
     },
   };
+}
+
+/**
+ * The caller `npm start` signs every request in as, the way App Service Authentication would: the name,
+ * an object id derived from it (stable across runs, so the audit trail reads the same), and the roles.
+ */
+export function readLocalPrincipal(env: Environment = process.env): Caller {
+  const name = valueOrDefault(env, 'LOCAL_PRINCIPAL_NAME');
+  const rolesText = valueOrDefault(env, 'LOCAL_PRINCIPAL_ROLES');
+  const roles = rolesText.trim().toLowerCase() === 'none' ? [] : rolesText.split(',').map((r) => r.trim());
+  const hex = createHash('sha256').update(`local principal\n${name}`).digest('hex');
+  const objectId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  return { name, objectId, roles: roles.filter((role) => role !== '') };
 }
 
 /**

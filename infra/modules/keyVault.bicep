@@ -1,6 +1,6 @@
 // Key Vault with Azure RBAC authorization, soft delete and optional purge protection, holding the client secret
-// of the Exchange app registration (or its certificate). The Function App reads it through a Key Vault
-// reference.
+// of the Exchange app registration (or its certificate) and, when there is one, that of the sign-in app
+// registration. The Function App reads them through Key Vault references.
 
 import { tagsType } from 'types.bicep'
 
@@ -24,6 +24,13 @@ param holdsSecret bool
 @secure()
 @description('Client secret value of the Exchange app registration; used only when holdsSecret.')
 param secretValue string
+
+@description('Name of the sign-in registration\'s secret.')
+param signInSecretName string
+
+@secure()
+@description('Client secret of the sign-in app registration; empty: there is none and no secret is made.')
+param signInSecretValue string
 
 @description('Days a deleted vault or secret can be recovered (fixed once the vault exists).')
 @minValue(7)
@@ -62,6 +69,15 @@ resource secret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (holdsSecret
   properties: {
     value: secretValue
     contentType: 'Client secret of the Exchange app registration'
+  }
+}
+
+resource signInSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(signInSecretValue)) {
+  parent: vault
+  name: signInSecretName
+  properties: {
+    value: signInSecretValue
+    contentType: 'Client secret of the sign-in app registration (App Service Authentication)'
   }
 }
 

@@ -19,6 +19,9 @@ param keyVaultName string
 @description('Name of the secret the Key Vault reference reads; empty: no client secret to read.')
 param keyVaultSecretName string
 
+@description('Name of the sign-in registration\'s secret the second Key Vault reference reads; empty: none.')
+param signInSecretName string
+
 @description('Whether the identity reads a Key Vault certificate (EXCHANGE_CREDENTIAL_TYPE certificate).')
 param readsCertificate bool
 
@@ -55,6 +58,11 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
 resource secret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' existing = {
   parent: vault
   name: keyVaultSecretName
+}
+
+resource signInSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' existing = if (!empty(signInSecretName)) {
+  parent: vault
+  name: signInSecretName
 }
 
 resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
@@ -135,9 +143,21 @@ resource keyVaultSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01
   }
 }
 
+// The Key Vault reference of MICROSOFT_PROVIDER_AUTHENTICATION_SECRET, when the sign-in registration has a secret.
+resource signInSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(signInSecretName)) {
+  name: guid(signInSecret.id, principalId, roleIds.keyVaultSecretsUser)
+  scope: signInSecret
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.keyVaultSecretsUser)
+  }
+}
+
 // For EXCHANGE_CREDENTIAL_TYPE certificate: the EXCHANGE_CLIENT_CERTIFICATE reference reads the Key
 // Vault certificate's secret (certificate and private key). The certificate is created or imported
-// after the vault exists (docs/deploy.md), so the role is on the vault, which then holds nothing else.
+// after the vault exists (docs/deploy.md), so the role is on the vault, which then holds nothing else
+// (but the sign-in secret, which the identity reads anyway).
 resource keyVaultCertificateUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (readsCertificate) {
   name: guid(vault.id, principalId, roleIds.keyVaultSecretsUser)
   scope: vault

@@ -84,6 +84,7 @@ var content = {
     chart('failures-per-code', 'Outcomes per code (failures and skips)', loadTextContent('queries/failures-per-code.kql'), 'timechart')
     chart('replays', 'Retry pass: replayed and pending', loadTextContent('queries/replays.kql'), 'timechart')
     chart('throughput', 'Throughput: transactions per 5 minutes by status', loadTextContent('queries/throughput.kql'), 'timechart')
+    chart('manual-replays', 'Manual replays: who replayed what', loadTextContent('queries/manual-replays.kql'), 'table')
   ]
   fallbackResourceIds: [
     applicationInsights.id

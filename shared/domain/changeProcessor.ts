@@ -1,3 +1,4 @@
+import { historyEntryOf } from './appointmentHistory';
 import { type SyncDependencies, syncAppointmentState } from './appointmentSync';
 import type { Code } from './catalogue';
 import { type AppointmentChange, parseChangeMessage } from './changeMessage';
@@ -112,11 +113,13 @@ export class ChangeProcessor {
     let record = this.recorder.build(base, previous, result, started);
     const opened = record.nextAttemptAt ? [transactionId] : [];
     const update = withChanges({ state, mappings, closed: [transactionId, ...older], opened });
-    const written = await this.deps.appointments.updateAppointment(stored, update);
+    // A row never recorded joins the history with the appointment's write, not in a write of its own.
+    const listed = previous ? undefined : historyEntryOf(record);
+    const written = await this.deps.appointments.updateAppointment(stored, update, listed);
     const overtaken = await writeNewestIfOvertaken(this.deps, update(stored), written, version);
     // The row then records what Exchange now shows: the newest state's outcome.
     if (overtaken) record = this.recorder.build(base, previous, overtaken, started);
-    await this.recorder.write(record, previous);
+    await this.recorder.write(record, previous, { listed: true });
     if (older.length > 0) await this.recorder.resolveOlderRows(appointmentId, transactionId, []);
     return record;
   }

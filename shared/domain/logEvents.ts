@@ -3,4 +3,5 @@ export const LOG_EVENTS = {
   transaction: 'transaction',
   retryPass: 'retry pass',
   retryProbeFailed: 'retry probe failed',
+  manualReplay: 'manual replay',
 } as const;

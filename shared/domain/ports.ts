@@ -1,3 +1,4 @@
+import type { HistoryEntry } from './appointmentHistory';
 import type { AppointmentSnapshot, ResourceAssignment } from './changeMessage';
 import type { ExchangeCredentials } from './credentials';
 import type { GraphEventPayload } from './eventPayload';
@@ -67,12 +68,17 @@ export interface AppointmentStore {
   getAppointment(appointmentId: string): Promise<StoredAppointment>;
   /**
    * Writes `update(stored)` under the ETag `stored` was read with; when another writer got in
-   * between, reads again and applies `update` to what it wrote. Answers what was stored.
+   * between, reads again and applies `update` to what it wrote. Answers what was stored. `listed`, a
+   * transaction about to be recorded for the first time, joins the appointment's history in the
+   * same write (one entity-group transaction: no operation of its own).
    */
   updateAppointment(
     stored: StoredAppointment,
     update: (current: StoredAppointment) => StoredAppointment,
+    listed?: HistoryEntry,
   ): Promise<StoredAppointment>;
+  /** Adds a transaction to the appointment's history without writing the appointment; idempotent. */
+  addToHistory(entry: HistoryEntry): Promise<void>;
 }
 
 /** The event mappings of one appointment as one sync sees and changes them. */

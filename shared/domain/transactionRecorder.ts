@@ -1,5 +1,6 @@
+import { historyEntryOf } from './appointmentHistory';
 import { LOG_EVENTS } from './logEvents';
-import type { OperationalLog, TransactionStore } from './ports';
+import type { AppointmentStore, OperationalLog, TransactionStore } from './ports';
 import { redactDeep } from './redaction';
 import { fitToRowBudget } from './rowBudget';
 import type { SyncResult } from './syncResult';
@@ -8,6 +9,8 @@ import { buildTransactionRecord, supersededRecord, type TransactionBase } from '
 
 export interface RecorderDependencies {
   readonly transactions: TransactionStore;
+  /** Where a row written for the first time joins its appointment's history. */
+  readonly appointments: Pick<AppointmentStore, 'addToHistory'>;
   readonly log: OperationalLog;
   /** The secret values no row may hold. */
   readonly secrets: () => readonly string[];
@@ -45,11 +48,19 @@ export class TransactionRecorder {
     return fitToRowBudget(redactDeep(built, this.deps.secrets()));
   }
 
-  /** Writes a built row (and its index entries) and logs one line for it. */
+  /**
+   * Writes a built row (and its index entries) and logs one line for it. A row written for the first
+   * time joins its appointment's history first, unless `listed` says the appointment's own write
+   * already added it: an entry whose row is missing is skipped when read, a row is never missing
+   * from the history.
+   */
   async write(
     record: TransactionRecord,
     previous: TransactionRecord | undefined,
+    options: { readonly listed?: boolean } = {},
   ): Promise<TransactionRecord> {
+    const entry = previous || options.listed ? undefined : historyEntryOf(record);
+    if (entry) await this.deps.appointments.addToHistory(entry);
     await this.deps.transactions.recordTransaction(record, previous ?? null);
     this.deps.log.info(LOG_EVENTS.transaction, {
       transactionId: record.transactionId,

@@ -1,22 +1,34 @@
-import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { connector } from '../connector';
 import { catalogueEntry } from '../domain/catalogue';
+import { type Caller, ERRORS_REPLAY, holds } from './auth/roles';
 import { failureWindow, parseFailureQuery } from './failureQuery';
 import { loadFailures } from './loadFailures';
 import { jsonResponse, problemResponse } from './responses';
-import { failureSummaryView, transactionView } from './views';
+import { transactionDetailView } from './transactionDetail';
+import { failureSummaryView } from './views';
 
 /** `GET errors`: failures of the window, newest first, with counts; `GET errors/{transactionId}`: one row. */
-export async function errorsApi(request: HttpRequest): Promise<HttpResponseInit> {
+export async function errorsApi(
+  request: HttpRequest,
+  _context: InvocationContext,
+  caller: Caller,
+): Promise<HttpResponseInit> {
   const instance = connector();
   const secrets = instance.secrets();
   const transactionId = request.params.transactionId;
   if (transactionId) {
-    const record = await instance.stores.transactions.getTransaction(transactionId);
+    const [record, manualReplays] = await Promise.all([
+      instance.stores.transactions.getTransaction(transactionId),
+      instance.stores.manualReplays.listManualReplays(transactionId),
+    ]);
     if (!record) return problemResponse(404, `Transaction ${transactionId} does not exist.`, secrets);
     return jsonResponse(
       200,
-      { transaction: transactionView(record), catalogue: record.code ? catalogueEntry(record.code) : null },
+      {
+        transaction: transactionDetailView(record, manualReplays, holds(caller, ERRORS_REPLAY)),
+        catalogue: record.code ? catalogueEntry(record.code) : null,
+      },
       secrets,
     );
   }

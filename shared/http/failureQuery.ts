@@ -28,8 +28,8 @@ export type ParsedQuery =
   | { readonly ok: false; readonly problem: QueryProblem };
 
 /**
- * Names of the query parameters. The page calls the code filter `errorCode`: in Azure a browser
- * passes the function key as `?code=`, so the page cannot use that name for anything else.
+ * Names of the query parameters. The page calls the code filter `errorCode`: named so while a function
+ * key travelled as `?code=`, and kept so the links administrators saved still filter the same.
  */
 export interface FailureQueryNames {
   readonly code: string;

@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
 import type { FunctionDefinition } from '../../shared/host/functionDefinitions';
+import type { Caller } from '../../shared/http/auth/roles';
+import { LOCAL_SIGN_IN_NOTE, signedInHeaders } from './easyAuth';
 
 type HttpDefinition = Extract<FunctionDefinition, { trigger: 'http' }>;
 
@@ -13,6 +15,11 @@ export interface HttpRunnerOptions {
   readonly host: string;
   /** Receives each log line of the handlers; defaults to dropping them. */
   readonly onLog?: (level: string, args: unknown[]) => void;
+  /**
+   * Plays App Service Authentication: the caller each request is signed in as (undefined: anonymous),
+   * asked per request. While it runs, WEBSITE_AUTH_ENABLED=True is set as the platform sets it.
+   */
+  readonly signIn?: () => Caller | undefined;
 }
 
 export interface RunningHttpFunctions {
@@ -114,7 +121,8 @@ async function send(response: ServerResponse, result: HttpResponse): Promise<voi
  * Serves HTTP-triggered functions the way the Functions host does: routes under host.json's route
  * prefix, `{param}` templates into `request.params`, the declared methods only, and the handler's
  * `HttpResponseInit` (status, headers, body or jsonBody) as the answer; a handler that throws is a 500.
- * Like `func start`, it accepts `authLevel: 'function'` requests without a key.
+ * Like `func start`, it accepts `authLevel: 'function'` requests without a key; with `signIn` it stands
+ * in for App Service Authentication as well.
  */
 export async function serveHttpFunctions(
   definitions: readonly FunctionDefinition[],
@@ -146,6 +154,11 @@ export async function serveHttpFunctions(
       return;
     }
     const method = (request.method ?? 'GET').toUpperCase();
+    if (options.signIn && parts[0] === '.auth') {
+      response.setHeader('content-type', 'text/plain; charset=utf-8');
+      response.end(LOCAL_SIGN_IN_NOTE);
+      return;
+    }
     const underPrefix = prefix.every((part, index) => parts[index]?.toLowerCase() === part);
     const found = underPrefix
       ? routes
@@ -163,7 +176,7 @@ export async function serveHttpFunctions(
     const httpRequest = new HttpRequest({
       method,
       url: url.toString(),
-      headers: headersOf(request),
+      headers: options.signIn ? signedInHeaders(headersOf(request), options.signIn()) : headersOf(request),
       params: found.params,
       ...(body.length > 0 ? { body: { bytes: body } } : {}),
     });
@@ -194,10 +207,16 @@ export async function serveHttpFunctions(
     server.listen(options.port, options.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const authEnabledBefore = process.env.WEBSITE_AUTH_ENABLED;
+  if (options.signIn) process.env.WEBSITE_AUTH_ENABLED = 'True';
   return {
     url: `http://${options.host}:${port}`,
     routePrefix,
     async stop() {
+      if (options.signIn) {
+        if (authEnabledBefore === undefined) delete process.env.WEBSITE_AUTH_ENABLED;
+        else process.env.WEBSITE_AUTH_ENABLED = authEnabledBefore;
+      }
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) =>
         server.close((error) => (error ? reject(error) : resolve())),

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SETTINGS } from '../../shared/settings';
+import { readLocalPrincipal, SETTINGS } from '../../shared/settings';
 import { startStandIns } from '..';
 import type { Sandbox } from '../sandbox';
 import { demoCredentialSettings } from './demoCredentials';
@@ -107,6 +107,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
   const functionLog = (name: string) => (level: string, args: unknown[]) =>
     log(`[${name}] ${level}: ${args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ')}`);
   const definitions = loadFunctionDefinitions();
+  const principal = readLocalPrincipal(settings);
   const stops: Array<() => Promise<void>> = [];
   for (const definition of definitions) {
     if (definition.trigger === 'serviceBusQueue') {
@@ -119,7 +120,12 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
   }
   const http = await serveHttpFunctions(
     definitions.filter((d) => d.trigger === 'http'),
-    { port: options.port ?? 7071, host: '127.0.0.1' },
+    {
+      port: options.port ?? 7071,
+      host: '127.0.0.1',
+      // Signed in as App Service Authentication would sign in the configured local user.
+      signIn: () => principal,
+    },
   );
   stops.push(() => http.stop());
 
@@ -147,6 +153,9 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
     realTenant
       ? 'Using the tenant configured in the settings.'
       : `Demo tenant: ${demo?.domain ?? ''} (credential: ${settings.EXCHANGE_CREDENTIAL_TYPE ?? 'secret'})`,
+  );
+  log(
+    `Signed in as ${principal.name} (${principal.roles.join(', ') || 'no role'}): LOCAL_PRINCIPAL_NAME, LOCAL_PRINCIPAL_ROLES`,
   );
   log(`Errors page: ${errorsPageUrl}`);
   return {

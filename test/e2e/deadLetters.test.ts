@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { definition as errorsApi } from '../../functions/errorsApi';
 import { transactionIdFor } from '../../shared/domain/ids';
 import type { TransactionRecord } from '../../shared/domain/transaction';
+import { readLocalPrincipal } from '../../shared/settings';
 import { serveHttpFunctions } from '../../stand-ins/host/httpRunner';
 import { upsert } from '../support/changes';
 import { useE2eSuite } from '../support/e2eSuite';
@@ -45,7 +46,12 @@ describe('sweepDeadLetters: nothing dead-lettered ends without a row', () => {
     );
 
     // On the Errors API, as an administrator finds it.
-    const server = await serveHttpFunctions([errorsApi], { port: 0, host: '127.0.0.1' });
+    const operator = readLocalPrincipal({});
+    const server = await serveHttpFunctions([errorsApi], {
+      port: 0,
+      host: '127.0.0.1',
+      signIn: () => operator,
+    });
     try {
       const answer = await fetch(
         `${server.url}/${server.routePrefix}/errors/${transactionIdFor(change.changeId)}`,

@@ -9,7 +9,9 @@ import { CATALOGUE, type CatalogueEntry, catalogueEntry } from '../../shared/dom
 import { transactionIdFor } from '../../shared/domain/ids';
 import type { TransactionRecord } from '../../shared/domain/transaction';
 import type { HealthCheck } from '../../shared/http/healthChecks';
-import type { failureSummaryView, transactionView } from '../../shared/http/views';
+import type { transactionDetailView } from '../../shared/http/transactionDetail';
+import type { failureSummaryView } from '../../shared/http/views';
+import { readLocalPrincipal } from '../../shared/settings';
 import { type RunningHttpFunctions, serveHttpFunctions } from '../../stand-ins/host/httpRunner';
 import { upsert } from '../support/changes';
 import { type Harness, startHarness } from '../support/harness';
@@ -48,14 +50,18 @@ interface ErrorAnswer {
   error: { message: string; parameter?: string };
 }
 interface DetailAnswer {
-  transaction: ReturnType<typeof transactionView>;
+  transaction: ReturnType<typeof transactionDetailView>;
   catalogue: CatalogueEntry | null;
 }
 interface ReplayAnswer {
   messageId: string;
   appointmentId: string;
   transactionIds: string[];
+  requestedBy: { name: string; objectId: string };
+  requestedAt: string;
 }
+/** Every request of this file is signed in with both roles; test/e2e/signIn.test.ts covers the others. */
+const OPERATOR = readLocalPrincipal({});
 interface HealthAnswer {
   status: string;
   checks: HealthCheck[];
@@ -82,6 +88,7 @@ beforeAll(async () => {
   http = await serveHttpFunctions([codesApi, errorsApi, errorsPage, health, replayTransaction], {
     port: 0,
     host: '127.0.0.1',
+    signIn: () => OPERATOR,
   });
   api = `${http.url}/${http.routePrefix}`;
   seen(harness.sandbox.tenant.clientSecret);
@@ -251,6 +258,8 @@ describe('POST /api/transactions/{transactionId}/replay', () => {
       messageId: expect.stringContaining(failed.transactionId),
       appointmentId: failed.appointmentId,
       transactionIds: [failed.transactionId],
+      requestedBy: { name: OPERATOR.name, objectId: OPERATOR.objectId },
+      requestedAt: expect.any(String),
     });
     const again = await call<ReplayAnswer>(`/transactions/${failed.transactionId}/replay`, {
       method: 'POST',

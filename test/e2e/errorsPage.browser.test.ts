@@ -1,18 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { definition as codesApi } from '../../functions/codesApi';
 import { definition as errorsApi } from '../../functions/errorsApi';
+import { definition as errorsExport } from '../../functions/errorsExport';
 import { definition as errorsPage } from '../../functions/errorsPage';
 import { definition as health } from '../../functions/health';
 import { definition as replayTransaction } from '../../functions/replayTransaction';
 import { catalogueEntry } from '../../shared/domain/catalogue';
 import type { TransactionRecord } from '../../shared/domain/transaction';
+import type { Caller } from '../../shared/http/auth/roles';
+import { readLocalPrincipal } from '../../shared/settings';
 import { type RunningHttpFunctions, serveHttpFunctions } from '../../stand-ins/host/httpRunner';
 import { upsert } from '../support/changes';
 import { findChromium, isCi } from '../support/chromium';
+import { eventually } from '../support/eventually';
 import { type Harness, startHarness } from '../support/harness';
 import { type SandboxDriver, sandboxDriver } from '../support/sandboxDriver';
 
@@ -30,6 +34,14 @@ const CHROMIUM_ARGS = [
 /** Ignored by git; `npm run screenshot` copies it to docs/errors-page.png for the README. */
 const SCREENSHOT = join(__dirname, '..', '..', '.local', 'screenshots', 'errors-page.png');
 const HOSTILE_NAME = '<script>window.__pwned=1</script>';
+const OPERATOR = readLocalPrincipal({ LOCAL_PRINCIPAL_NAME: 'Olga Operator' });
+const READER = readLocalPrincipal({
+  LOCAL_PRINCIPAL_NAME: 'Rita Reader',
+  LOCAL_PRINCIPAL_ROLES: 'Errors.Read',
+});
+const NO_ROLE = readLocalPrincipal({ LOCAL_PRINCIPAL_NAME: 'Nina Nobody', LOCAL_PRINCIPAL_ROLES: 'none' });
+/** Who the runner's stand-in for App Service Authentication signs the browser in as (undefined: nobody). */
+let signedIn: Caller | undefined = OPERATOR;
 
 let harness: Harness;
 let sandbox: SandboxDriver;
@@ -39,6 +51,8 @@ let page: Page;
 let pageUrl: string;
 let hostileRow: TransactionRecord;
 let transientRow: TransactionRecord;
+/** The three failures the page lists, as recorded. */
+let failures: TransactionRecord[];
 
 const mailbox = (name: string) => `${name}-${randomUUID().slice(0, 8)}@${harness.sandbox.tenant.domain}`;
 const appointmentId = () => `A-${randomUUID().slice(0, 8)}`;
@@ -63,10 +77,14 @@ describe.skipIf(!CHROMIUM && !isCi())('the Errors page in a browser', () => {
     page.setDefaultTimeout(10_000);
     harness = await startHarness();
     sandbox = sandboxDriver(harness.sandbox);
-    http = await serveHttpFunctions([codesApi, errorsApi, errorsPage, health, replayTransaction], {
-      port: 0,
-      host: '127.0.0.1',
-    });
+    http = await serveHttpFunctions(
+      [codesApi, errorsApi, errorsExport, errorsPage, health, replayTransaction],
+      {
+        port: 0,
+        host: '127.0.0.1',
+        signIn: () => signedIn,
+      },
+    );
     pageUrl = `${http.url}/${http.routePrefix}/errors-page`;
 
     const typo = mailbox('typo');
@@ -84,9 +102,25 @@ describe.skipIf(!CHROMIUM && !isCi())('the Errors page in a browser', () => {
       'DSEX040',
     );
     harness.setSetting('EXCHANGE_CLIENT_SECRET', sandbox.expiredSecret());
-    await recorded(upsert(appointmentId(), 1, [{ id: 'R-3', mailbox: mailbox('room') }]), 'DSEX001');
+    const expiredRow = await recorded(
+      upsert(appointmentId(), 1, [{ id: 'R-3', mailbox: mailbox('room') }]),
+      'DSEX001',
+    );
     harness.setSetting('EXCHANGE_CLIENT_SECRET', harness.settings.EXCHANGE_CLIENT_SECRET);
+    failures = [hostileRow, transientRow, expiredRow];
+    // A row is readable just before its Failures entry is written; the page reads the entries.
+    await harness.settled();
+    await eventually('the three failures indexed', async () => {
+      const { items } = await harness
+        .connector()
+        .stores.failures.listFailures({ since: new Date(Date.now() - 86_400_000), pageSize: 10 });
+      return items.length === 3;
+    });
   }, 150_000);
+
+  beforeEach(() => {
+    signedIn = OPERATOR;
+  });
 
   afterAll(async () => {
     await browser?.close();
@@ -101,6 +135,58 @@ describe.skipIf(!CHROMIUM && !isCi())('the Errors page in a browser', () => {
     await expect.poll(() => page.locator('.banner').textContent()).toContain('DSEX001 Expired client secret');
     expect(await page.locator('tbody tr').count()).toBe(3);
     expect(await page.locator('ul.counts').textContent()).toContain('DSEX012');
+    expect(await page.locator('.signed-in strong').textContent()).toBe('Olga Operator');
+    expect(await page.locator('button[data-replay]').count()).toBe(3);
+  });
+
+  it('draws the last 14 days as an SVG chart, the three failures on the days they were recorded', async () => {
+    await page.goto(pageUrl);
+    expect(await page.locator('svg.chart g.day').count()).toBe(14);
+    // By the rows' own days (UTC), so a run across midnight counts them where they were recorded.
+    const perDay = new Map<string, number>();
+    for (const row of failures) {
+      const day = row.createdAt.toISOString().slice(0, 10);
+      perDay.set(day, (perDay.get(day) ?? 0) + 1);
+    }
+    for (const [day, total] of perDay)
+      expect(await page.locator(`svg.chart g.day[data-day="${day}"]`).getAttribute('data-total')).toBe(
+        String(total),
+      );
+    expect(await page.locator('ul.legend .code').allInnerTexts()).toEqual(['DSEX001', 'DSEX012', 'DSEX040']);
+  });
+
+  it('shows a read-only user the list without any Replay button', async () => {
+    signedIn = READER;
+    const response = await page.goto(pageUrl);
+    expect(response?.status()).toBe(200);
+    expect(await page.locator('tbody tr').count()).toBe(3);
+    expect(await page.locator('button[data-replay]').count()).toBe(0);
+    expect(await page.locator('.signed-in').textContent()).toContain('Rita Reader (Errors.Read)');
+  });
+
+  it('shows a user without a role that they have no access (403), and nobody the list (401)', async () => {
+    signedIn = NO_ROLE;
+    const forbidden = await page.goto(pageUrl);
+    expect(forbidden?.status()).toBe(403);
+    expect(await page.locator('h1').textContent()).toBe('No access to the Errors page');
+    expect(await page.locator('.denied').textContent()).toContain(
+      'Nina Nobody does not hold the app role Errors.Read',
+    );
+    signedIn = undefined;
+    const anonymous = await page.goto(pageUrl);
+    expect(anonymous?.status()).toBe(401);
+    expect(await page.locator('h1').textContent()).toBe('Sign-in needed');
+    expect(await page.locator('tbody tr').count()).toBe(0);
+  });
+
+  it('downloads the filtered list as CSV', async () => {
+    await page.goto(`${pageUrl}?errorCode=DSEX012`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('a.export')]);
+    const csv = readFileSync((await download.path()) ?? '', 'utf8').replace(/^\uFEFF/, '');
+    const lines = csv.trimEnd().split('\r\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain(`"${hostileRow.transactionId}"`);
+    expect(lines[1]).toContain('"DSEX012"');
   });
 
   it('shows a script in a resource name as text and never runs it', async () => {
@@ -143,11 +229,24 @@ describe.skipIf(!CHROMIUM && !isCi())('the Errors page in a browser', () => {
     expect(await row.locator('td.status').textContent()).toBe('Failed');
     await row.locator('button[data-replay]').click();
     await expect
-      .poll(() => row.locator('.replay-result').textContent(), { timeout: 20_000 })
+      .poll(() => row.locator('.replay-result').textContent(), { timeout: 30_000 })
       .toBe('Replayed: Success.');
     expect(await row.locator('td.status').textContent()).toBe('Success');
     // A manual replay is no attempt of the connector's: the count, and so the backoff, stay.
     expect(await row.locator('td.attempts').textContent()).toBe('1');
+
+    // The appointment's history lists the row with who replayed it.
+    await Promise.all([page.waitForURL(/appointmentId=/), row.locator('a.history-link').click()]);
+    const history = page.locator(`table.history tr[data-transaction-id="${transientRow.transactionId}"]`);
+    expect(await history.locator('td.status').textContent()).toBe('Success');
+    expect(await history.locator('ul.audit li').allInnerTexts()).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `UTC by Olga Operator ${OPERATOR.objectId} · replay:${transientRow.transactionId}:1:manual:${transientRow.lastAttemptAt.getTime()}$`,
+        ),
+      ),
+    ]);
+    await page.goto(pageUrl);
 
     mkdirSync(join(SCREENSHOT, '..'), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });

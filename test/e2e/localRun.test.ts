@@ -69,6 +69,9 @@ describe('npm start, then npm run send -- samples', () => {
     expect(endpoints.errorsPageUrl).toBe(errorsPageUrl);
     const page = await fetch(errorsPageUrl);
     expect(page.status).toBe(200);
+    // npm start signs in as the local principal, with both roles unless LOCAL_PRINCIPAL_ROLES says otherwise.
+    expect(output).toContain('Signed in as Local Administrator (Errors.Read, Errors.Replay)');
+    expect(await page.text()).toContain('Signed in as <strong>Local Administrator</strong>');
 
     const sent = await run('npm', ['run', 'send', '--', 'samples'], { cwd: root });
     expect(sent.stdout).toContain(`Sent ${samples.length} change messages`);

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { definition as errorsApi } from '../../functions/errorsApi';
+import { definition as errorsExport } from '../../functions/errorsExport';
 import { definition as errorsPage } from '../../functions/errorsPage';
 import { definition as health } from '../../functions/health';
 import type { TransactionRecord } from '../../shared/domain/transaction';
+import { readLocalPrincipal } from '../../shared/settings';
 import { type RunningHttpFunctions, serveHttpFunctions } from '../../stand-ins/host/httpRunner';
 import { upsert } from '../support/changes';
 import { changeMessage, type Harness, startHarness } from '../support/harness';
@@ -11,6 +13,8 @@ import { secretForms } from '../support/secrets';
 
 /** Characters every encoding changes: URL, form, JSON, and a non-ASCII letter for UTF-8 and base64. */
 const SECRET = `Lk+/=%&é"${randomUUID()}~`;
+/** The sign-in registration's secret, as App Service Authentication's app setting holds it. */
+const SIGN_IN_SECRET = `Sg+/=%&ü"${randomUUID()}~`;
 
 let harness: Harness;
 let http: RunningHttpFunctions;
@@ -18,7 +22,8 @@ let api: string;
 const rows: TransactionRecord[] = [];
 
 function expectNoLeak(where: string, text: string): void {
-  for (const form of secretForms(SECRET)) expect(text.includes(form), `${where} holds ${form}`).toBe(false);
+  for (const form of [...secretForms(SECRET), ...secretForms(SIGN_IN_SECRET)])
+    expect(text.includes(form), `${where} holds ${form}`).toBe(false);
 }
 
 async function get(path: string): Promise<string> {
@@ -27,8 +32,17 @@ async function get(path: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  harness = await startHarness({ sandbox: { demoClientSecret: SECRET } });
-  http = await serveHttpFunctions([errorsApi, errorsPage, health], { port: 0, host: '127.0.0.1' });
+  harness = await startHarness({
+    sandbox: { demoClientSecret: SECRET },
+    settings: { MICROSOFT_PROVIDER_AUTHENTICATION_SECRET: SIGN_IN_SECRET },
+  });
+  // Signed in with both roles, so the answers hold everything any caller may see (the raw-body excerpt too).
+  const operator = readLocalPrincipal({});
+  http = await serveHttpFunctions([errorsApi, errorsExport, errorsPage, health], {
+    port: 0,
+    host: '127.0.0.1',
+    signIn: () => operator,
+  });
   api = `${http.url}/${http.routePrefix}`;
   const domain = harness.sandbox.tenant.domain;
 
@@ -39,13 +53,21 @@ beforeAll(async () => {
 
   // A back office that pasted the secret, in every encoding, into an invalid message.
   const messageId = randomUUID();
-  const pasted = { kind: 'appointment', note: secretForms(SECRET).join(' | ') };
+  const pasted = {
+    kind: 'appointment',
+    note: [...secretForms(SECRET), ...secretForms(SIGN_IN_SECRET)].join(' | '),
+  };
   await harness.sender.sendMessages(changeMessage(pasted, messageId));
   rows.push(await harness.waitForTransaction(`message:${messageId}`));
 
   // ... and as the name of a disabled resource, which the outcome's message quotes.
   const named = upsert(`A-${randomUUID().slice(0, 8)}`, 1, [
-    { id: 'R-2', mailbox: `desk@${domain}`, name: `Desk ${SECRET}`, exchangeEnabled: false },
+    {
+      id: 'R-2',
+      mailbox: `desk@${domain}`,
+      name: `Desk ${SECRET} ${SIGN_IN_SECRET}`,
+      exchangeEnabled: false,
+    },
   ]);
   await harness.send(named);
   rows.push(await harness.waitForTransaction(named.changeId, (r) => r.code === 'DSEX011'));
@@ -57,6 +79,8 @@ beforeAll(async () => {
   ]);
   await harness.send(misconfigured);
   rows.push(await harness.waitForTransaction(misconfigured.changeId, (r) => r.code !== undefined));
+  // A row is visible before its log line is written; every line is, once each message is settled.
+  await harness.settled();
 }, 120_000);
 
 afterAll(async () => {
@@ -87,9 +111,15 @@ describe('the client secret, in any encoding, appears nowhere', () => {
       await get('errors'),
       ...(await Promise.all(rows.map((row) => get(`errors/${row.transactionId}`)))),
       await get('errors-page'),
+      // The history of the appointment whose resource is named with the secrets quotes that name.
+      await get(`errors-page?appointmentId=${encodeURIComponent(rows[2]?.appointmentId ?? '')}`),
+      await get('errors-export'),
       await get('health'),
     ];
     expect(answers[0]).toContain(rows[1]?.transactionId);
+    expect(answers.find((answer) => answer.includes('History of appointment'))).toContain(
+      rows[2]?.transactionId,
+    );
     for (const answer of answers) expectNoLeak('an HTTP answer', answer);
   });
 });

@@ -342,6 +342,8 @@ describe('syncAppointment: secrets', () => {
     for (const form of secretForms(secret)) expect(text).not.toContain(form);
   };
   const logsOf = (transactionId: string) => suite.harness.logs.filter((line) => line.includes(transactionId));
+  // The row is visible once its first write lands; its log line follows the index writes, and the
+  // message is settled only after the handler returned, so the logs are complete once it is.
 
   it('a secret with characters URL-encoding changes works, and no row or log line holds it, as it is or encoded', async () => {
     const secret = suite.sandbox.freshSecret(legacySecret());
@@ -357,6 +359,7 @@ describe('syncAppointment: secrets', () => {
     expect(invalid.code).toBe('DSEX050');
     expect(invalid.rawBody).toContain('client_secret=[redacted] ([redacted])');
 
+    await suite.harness.settled();
     for (const row of [synced, invalid]) {
       expectNoSecret(JSON.stringify(row), secret);
       expect(logsOf(row.transactionId)).toHaveLength(1);
@@ -370,6 +373,7 @@ describe('syncAppointment: secrets', () => {
     const row = await sync(upsert(appointmentId(), 1, [{ id: 'R-1', mailbox: mailbox('room') }]));
     expect(row.code).toBe('DSEX002');
     expectNoSecret(JSON.stringify(row), secret);
+    await suite.harness.settled();
     expect(logsOf(row.transactionId)).toHaveLength(1);
     expectNoSecret(suite.harness.logs.join('\n'), secret);
   });

@@ -24,6 +24,7 @@ beforeAll(async () => {
   );
   recorder = new TransactionRecorder({
     transactions: stores.transactions,
+    appointments: stores.appointments,
     log: new CapturingLog(() => []),
     secrets: () => [],
     now: () => new Date(),

@@ -61,7 +61,7 @@ describe('Errors API query', () => {
     expect(problem.message).toContain(parameter);
   });
 
-  it('lets the page name the code filter errorCode, leaving code to the function key', () => {
+  it('lets the page name the code filter errorCode, so a stray ?code= is never a filter', () => {
     const parsed = parse('code=function-key&errorCode=DSEX001', { code: 'errorCode' });
     expect(parsed).toMatchObject({ ok: true, query: { code: 'DSEX001' } });
   });

@@ -46,6 +46,8 @@ function canonical(configured: string): string {
 
 const isHostOnly = (configured: string) => HOST_ONLY.has(configured.split('__')[0]!);
 const settingNames = new Set(SETTINGS.map((s) => s.name));
+/** Settings of Azure: every one but those only the local run reads. */
+const azureSettingNames = new Set(SETTINGS.filter((s) => !s.localOnly).map((s) => s.name));
 
 /** The app settings main.bicep passes to the Function App module, as ARM expressions. */
 const appSettings = (
@@ -76,7 +78,14 @@ describe('app settings: SETTINGS, local.settings.example.json, the Bicep and the
   });
 
   it('the Bicep app settings carry every setting the code reads, and nothing else', () => {
-    expect(new Set(settingNamesInBicep.filter((n) => !isHostOnly(n)).map(canonical))).toEqual(settingNames);
+    expect(new Set(settingNamesInBicep.filter((n) => !isHostOnly(n)).map(canonical))).toEqual(
+      azureSettingNames,
+    );
+    // A setting that signs the local run in must never exist in Azure.
+    const localOnly = SETTINGS.filter((s) => s.localOnly).map((s) => s.name);
+    expect(localOnly).toEqual(['LOCAL_PRINCIPAL_NAME', 'LOCAL_PRINCIPAL_ROLES']);
+    for (const name of localOnly) expect(settingNamesInBicep).not.toContain(name);
+    expect(settingNamesInBicep).not.toContain('WEBSITE_AUTH_ENABLED');
     expect(new Set(settingNamesInBicep).size, 'no setting twice').toBe(settingNamesInBicep.length);
   });
 
@@ -130,6 +139,7 @@ describe('app settings: SETTINGS, local.settings.example.json, the Bicep and the
       'EXCHANGE_CLIENT_SECRET',
       'EXCHANGE_CLIENT_CERTIFICATE',
       'EXCHANGE_CLIENT_CERTIFICATE_PASSWORD',
+      'MICROSOFT_PROVIDER_AUTHENTICATION_SECRET',
     ]);
     expect(settingValue('EXCHANGE_CLIENT_SECRET')).toMatch(
       /^\[if\(equals\(parameters\('exchangeCredentialType'\), 'secret'\), format\('@Microsoft\.KeyVault\(VaultName=\{0\};SecretName=\{1\}\)', reference\('keyVault'\)\.outputs\.name\.value, reference\('keyVault'\)\.outputs\.secretName\.value\), ''\)\]$/,
@@ -139,13 +149,17 @@ describe('app settings: SETTINGS, local.settings.example.json, the Bicep and the
     );
     // A password only goes with a local file; Key Vault serves the certificate without one.
     expect(settingValue('EXCHANGE_CLIENT_CERTIFICATE_PASSWORD')).toBe('');
+    // The sign-in registration's secret is optional: a Key Vault reference when given, empty otherwise.
+    expect(settingValue('MICROSOFT_PROVIDER_AUTHENTICATION_SECRET')).toBe(
+      "[if(empty(parameters('signInClientSecret')), '', format('@Microsoft.KeyVault(VaultName={0};SecretName={1})', reference('keyVault').outputs.name.value, variables('signInSecretName')))]",
+    );
     const site = onlyResource(main, 'Microsoft.Web/sites');
     expect(site.properties!.keyVaultReferenceIdentity).toBe("[parameters('identityId')]");
   });
 
   it('each setting with a default has one parameter of main.bicep, named in its description, with that default', () => {
     const parameters = Object.values(main.parameters ?? {});
-    const withDefaults = SETTINGS.filter((s) => s.defaultValue !== undefined);
+    const withDefaults = SETTINGS.filter((s) => s.defaultValue !== undefined && !s.localOnly);
     expect(withDefaults.length).toBeGreaterThan(5);
     for (const setting of withDefaults) {
       const described = parameters.filter((p) => p.metadata?.description?.startsWith(`${setting.name}:`));

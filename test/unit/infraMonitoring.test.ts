@@ -150,13 +150,13 @@ describe('alerts', () => {
 });
 
 describe('the workbook and docs/monitoring.md', () => {
-  it('the workbook on Application Insights charts failures per code, replays and throughput', () => {
+  it('the workbook on Application Insights charts failures per code, replays, throughput and manual replays', () => {
     const workbook = onlyResource(main, 'Microsoft.Insights/workbooks');
     expect(workbook.kind).toBe('shared');
     expect(workbook.properties!.serializedData).toBe("[string(variables('content'))]");
     const template = templateOf('workbook');
     const content = JSON.stringify(template.variables?.content);
-    for (const file of ['failures-per-code.kql', 'replays.kql', 'throughput.kql']) {
+    for (const file of ['failures-per-code.kql', 'replays.kql', 'throughput.kql', 'manual-replays.kql']) {
       const [variable] = Object.entries(template.variables ?? {}).find(([, v]) => v === query(file)) ?? [];
       expect(variable, file).toBeDefined();
       expect(content).toContain(`variables('${variable}')`);
@@ -164,7 +164,7 @@ describe('the workbook and docs/monitoring.md', () => {
   });
 
   it('every query is in docs/monitoring.md, verbatim', () => {
-    expect(queryFiles).toHaveLength(7);
+    expect(queryFiles).toHaveLength(8);
     const docs = read('docs/monitoring.md');
     for (const file of queryFiles) expect(docs, file).toContain(`\`\`\`kusto\n${query(file)}\`\`\``);
   });

@@ -39,6 +39,7 @@ const API_VERSIONS: Record<string, string> = {
   'Microsoft.Web/serverfarms': '2024-04-01',
   'Microsoft.Web/sites': '2024-04-01',
   'Microsoft.Web/sites/basicPublishingCredentialsPolicies': '2024-04-01',
+  'Microsoft.Web/sites/config': '2024-04-01',
   'Microsoft.Storage/storageAccounts': '2023-05-01',
   'Microsoft.Storage/storageAccounts/blobServices': '2023-05-01',
   'Microsoft.Storage/storageAccounts/blobServices/containers': '2023-05-01',
@@ -71,17 +72,23 @@ describe('the template', () => {
     for (const { name, p } of parameters) expect(p.metadata?.description, name).toMatch(/\S/);
   });
 
-  it('takes the secret only as a secure parameter without a default, down to the Key Vault secret', () => {
+  it('takes each secret only as a secure parameter, down to its Key Vault secret', () => {
     const secure = all.flatMap(({ module, template }) =>
       Object.entries(template.parameters ?? {})
         .filter(([, p]) => p.type === 'securestring' || p.type === 'secureObject')
         .map(([name, p]) => ({ name: `${module}.${name}`, p })),
     );
-    expect(secure.map((s) => s.name)).toEqual(['main.exchangeClientSecret', 'keyVault.secretValue']);
-    for (const { name, p } of secure) expect(p.defaultValue, name).toBeUndefined();
-    expect(onlyResource(main, 'Microsoft.KeyVault/vaults/secrets').properties!.value).toBe(
-      "[parameters('secretValue')]",
-    );
+    expect(secure.map((s) => s.name)).toEqual([
+      'main.exchangeClientSecret',
+      'main.signInClientSecret',
+      'keyVault.secretValue',
+      'keyVault.signInSecretValue',
+    ]);
+    // The Exchange secret has no default; the sign-in registration's may be absent (empty: none).
+    for (const { name, p } of secure)
+      expect(p.defaultValue, name).toBe(name === 'main.signInClientSecret' ? '' : undefined);
+    const values = resourcesOfType(main, 'Microsoft.KeyVault/vaults/secrets').map((s) => s.properties!.value);
+    expect(values).toEqual(["[parameters('secretValue')]", "[parameters('signInSecretValue')]"]);
   });
 
   it('holds no key, connection string or secret literal, and no GUID but built-in role ids', () => {
@@ -111,7 +118,7 @@ describe('the template', () => {
     expect(new Set(used)).toEqual(new Set(Object.entries(API_VERSIONS).map(([t, v]) => `${t}@${v}`)));
   });
 
-  it('grants the identity each built-in role once, named with guid(...), on the narrowest scope', () => {
+  it('grants the identity each built-in role once (Key Vault Secrets User once per secret), named with guid(...), on the narrowest scope', () => {
     const assignments = resourcesOfType(main, 'Microsoft.Authorization/roleAssignments');
     const roleIds = templates(main).find((t) => t.module === 'roles')!.template.variables?.roleIds as Record<
       string,
@@ -121,14 +128,16 @@ describe('the template', () => {
       const key = /variables\('roleIds'\)\.(\w+)\)\]$/.exec(String(a.properties!.roleDefinitionId))![1]!;
       return { id: roleIds[key]!, a };
     });
-    // Key Vault Secrets User twice, never together: on the client secret, or (certificate type) on the vault.
+    // Key Vault Secrets User three times, each conditional: on the client secret, or (certificate type)
+    // on the vault, and on the sign-in registration's secret when there is one.
     const KEY_VAULT_SECRETS_USER = '4633458b-17de-408a-b874-0445c86b69e6';
     expect(granted.map((g) => g.id).sort()).toEqual(
-      [...Object.keys(BUILT_IN_ROLES), KEY_VAULT_SECRETS_USER].sort(),
+      [...Object.keys(BUILT_IN_ROLES), KEY_VAULT_SECRETS_USER, KEY_VAULT_SECRETS_USER].sort(),
     );
     const onVault = granted.filter((g) => g.id === KEY_VAULT_SECRETS_USER).map((g) => g.a.condition);
     expect(onVault.sort()).toEqual([
       "[not(empty(parameters('keyVaultSecretName')))]",
+      "[not(empty(parameters('signInSecretName')))]",
       "[parameters('readsCertificate')]",
     ]);
     for (const { id, a } of granted) {

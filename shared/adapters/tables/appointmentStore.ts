@@ -1,5 +1,7 @@
+import type { HistoryEntry } from '../../domain/appointmentHistory';
 import type { AppointmentSnapshot } from '../../domain/changeMessage';
 import type { AppointmentState, AppointmentStore, EventMapping, StoredAppointment } from '../../domain/ports';
+import { historyEntity } from './appointmentHistory';
 import {
   asBoolean,
   asDate,
@@ -82,7 +84,8 @@ function toProperties(stored: StoredAppointment): Entity {
 /**
  * Per appointment one entity (PK = appointment id, RK = ''): the newest state received, the
  * Exchange event of each resource, and the transactions still open. One read and one conditional
- * write per change.
+ * write per change; the history entries of its rows live in the same partition (`historyEntity`),
+ * so a new row's entry rides in that write's entity-group transaction.
  */
 export class TableAppointmentStore implements AppointmentStore {
   constructor(private readonly tables: TableAccess) {}
@@ -94,6 +97,7 @@ export class TableAppointmentStore implements AppointmentStore {
   async updateAppointment(
     stored: StoredAppointment,
     update: (current: StoredAppointment) => StoredAppointment,
+    listed?: HistoryEntry,
   ): Promise<StoredAppointment> {
     const { appointmentId } = stored;
     let next = stored;
@@ -106,7 +110,12 @@ export class TableAppointmentStore implements AppointmentStore {
         return toProperties(next);
       },
       first,
+      listed ? [historyEntity(listed)] : [],
     );
     return { ...next, ...optional('etag', written?.etag) };
+  }
+
+  async addToHistory(entry: HistoryEntry): Promise<void> {
+    await this.tables.call('Appointments', (client) => client.upsertEntity(historyEntity(entry), 'Replace'));
   }
 }

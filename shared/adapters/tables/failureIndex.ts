@@ -4,6 +4,7 @@ import { asString } from './entityValues';
 import { daysBack, decodeCursor, encodeCursor, type FailureCursor } from './failureCursor';
 import { failureSummary } from './failureEntry';
 import { createdSinceRowKeyBound, dayKey } from './keys';
+import { SharedRead } from './sharedRead';
 import type { TableAccess } from './tableClients';
 
 /** The service answers at most 1,000 entities per page. */
@@ -31,14 +32,14 @@ export const COUNTS_MAX_AGE_MS = 60_000;
 
 /** The Errors page's reads: only the Failures partitions of the window, newest day first. */
 export class TableFailureIndex implements FailureIndex {
-  private counted:
-    | { readonly key: string; readonly at: number; readonly counts: Promise<Record<string, number>> }
-    | undefined;
+  private readonly counted: SharedRead<Record<string, number>>;
 
   constructor(
     private readonly tables: TableAccess,
-    private readonly now: () => number = Date.now,
-  ) {}
+    now: () => number = Date.now,
+  ) {
+    this.counted = new SharedRead(COUNTS_MAX_AGE_MS, now);
+  }
 
   async listFailures(query: FailureQuery): Promise<{ items: FailureSummary[]; continuationToken?: string }> {
     const pageSize = Math.min(Math.max(1, Math.floor(query.pageSize)), MAX_PAGE_SIZE);
@@ -65,17 +66,9 @@ export class TableFailureIndex implements FailureIndex {
   }
 
   countFailuresByCode(since: Date): Promise<Record<string, number>> {
-    const now = this.now();
     // Windows that start within the same minute count the same rows, give or take that minute.
     const key = String(Math.floor(since.getTime() / COUNTS_MAX_AGE_MS));
-    const cached = this.counted;
-    if (cached && cached.key === key && now - cached.at < COUNTS_MAX_AGE_MS) return cached.counts;
-    const counts = this.count(since);
-    this.counted = { key, at: now, counts };
-    counts.catch(() => {
-      if (this.counted?.counts === counts) this.counted = undefined;
-    });
-    return counts;
+    return this.counted.get(key, () => this.count(since));
   }
 
   private async count(since: Date): Promise<Record<string, number>> {

@@ -1,7 +1,12 @@
+import type { AppointmentHistory } from '../../domain/appointmentHistory';
 import type { AppointmentStore, FailureIndex, ResourceStore, TransactionStore } from '../../domain/ports';
+import type { ManualReplayLog } from '../../domain/replayAudit';
 import type { ServiceConnection } from '../../settings';
+import { TableAppointmentHistory } from './appointmentHistory';
 import { TableAppointmentStore } from './appointmentStore';
+import { TableFailureDays } from './failureDays';
 import { TableFailureIndex } from './failureIndex';
+import { TableManualReplayLog } from './manualReplays';
 import { CachedResourceStore } from './resourceCache';
 import { TableResourceStore } from './resourceStore';
 import { TableAccess } from './tableClients';
@@ -14,6 +19,10 @@ export interface TableStores {
   /** The same resource states, read at most once per 30 s each: for the change processor. */
   readonly cachedResources: ResourceStore;
   readonly failures: FailureIndex;
+  /** The Errors page's chart: open failures per code per day. */
+  readonly failureDays: TableFailureDays;
+  readonly history: AppointmentHistory;
+  readonly manualReplays: ManualReplayLog;
   /** Table operations made so far (each call that reaches the service, each listing page), for benchmarks. */
   operationCount(): number;
   /** Entities read so far (point reads and listing pages), for benchmarks. */
@@ -33,6 +42,9 @@ export function createTableStores(
     resources,
     cachedResources: new CachedResourceStore(resources),
     failures: new TableFailureIndex(tables, options.now),
+    failureDays: new TableFailureDays(tables, options.now),
+    history: new TableAppointmentHistory(tables),
+    manualReplays: new TableManualReplayLog(tables),
     operationCount: () => tables.operations,
     entityReads: () => tables.entitiesRead,
   };

@@ -1,15 +1,17 @@
-import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { connector } from '../../connector';
 import { redactDeep } from '../../domain/redaction';
+import type { Caller } from '../auth/roles';
 import { failureWindow, parseFailureQuery } from '../failureQuery';
 import { type FailuresPage, type LoadedFailures, loadFailures } from '../loadFailures';
 import { assessSecretExpiry } from '../secretExpiry';
 import { credentialAlerts } from './credentialAlerts';
 import { PAGE_SCRIPT, PAGE_STYLE } from './pageAssets';
+import { loadPageExtras, viewerOf } from './pageExtras';
 import { readPageState } from './pageState';
 import { renderPage } from './renderPage';
 
-const CONTENT_SECURITY_POLICY = [
+export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
@@ -20,9 +22,9 @@ const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-const COMMON_HEADERS = {
+export const COMMON_HEADERS = {
   'x-content-type-options': 'nosniff',
-  // The URL may carry the function key; never send it on to another site.
+  // The URL carries filters (appointment ids); never send it on to another site.
   'referrer-policy': 'no-referrer',
 };
 
@@ -42,7 +44,11 @@ function asset(name: string): HttpResponseInit {
 }
 
 /** `GET errors-page`: the server-rendered Errors page; `GET errors-page/{asset}`: its script and stylesheet. */
-export async function errorsPage(request: HttpRequest): Promise<HttpResponseInit> {
+export async function errorsPage(
+  request: HttpRequest,
+  _context: InvocationContext,
+  caller: Caller,
+): Promise<HttpResponseInit> {
   if (request.params.asset) return asset(request.params.asset);
   const instance = connector();
   const now = new Date();
@@ -53,11 +59,15 @@ export async function errorsPage(request: HttpRequest): Promise<HttpResponseInit
     ? await loadFailures(index, parsed.query, window)
     : { ok: false, problem: parsed.problem, counts: await index.countFailuresByCode(window.start) };
   const failures: FailuresPage = loaded.ok ? loaded.page : { items: [], counts: loaded.counts };
+  const state = readPageState(request);
+  const extras = await loadPageExtras(instance.stores, state.appointmentId, instance.secrets(), now);
   const expiry = instance.credentialExpiry();
   const known = expiry.ok ? expiry.value : undefined;
   const markup = renderPage({
-    state: readPageState(request),
+    state,
+    viewer: viewerOf(caller),
     window,
+    ...extras,
     failures: redactDeep(failures, instance.secrets()),
     alerts: credentialAlerts(
       failures.counts,

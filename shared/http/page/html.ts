@@ -36,3 +36,10 @@ function render(value: HtmlValue): string {
 export function html(strings: TemplateStringsArray, ...values: readonly HtmlValue[]): SafeHtml {
   return new SafeHtml(strings.reduce((out, text, index) => out + render(values[index - 1]) + text));
 }
+
+/** A UTC time to the minute, with the exact instant in `datetime`. */
+export function time(date: Date | undefined): SafeHtml {
+  if (!date) return html``;
+  const iso = date.toISOString();
+  return html`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`;
+}

@@ -24,13 +24,21 @@ tr.retry-n\\/a { color: #666; }
 .badge { background: #8a6d00; color: #fff; border-radius: 3px; padding: 0 0.3rem; font-size: 0.85em; }
 tr[data-state="Success"] td.status { color: #107c10; font-weight: bold; }
 .replay-result { display: block; font-size: 0.9em; }
+.signed-in { float: right; margin: 0.8rem 0 0; }
+.chart { max-width: 100%; height: auto; display: block; }
+.legend { display: flex; flex-wrap: wrap; gap: 0.8rem; list-style: none; padding: 0; margin: 0.3rem 0 0; }
+.chart-empty { color: #666; }
+.filters .export { margin-left: auto; }
+ul.audit { margin: 0; padding-left: 1rem; }
+section.history { margin-top: 1.5rem; }
+tr[data-state="Success"] td.status, table.history tr[data-state="Success"] td.status { color: #107c10; }
 `;
 
 export const PAGE_SCRIPT = `'use strict';
 (() => {
   const apiBase = document.body.dataset.apiBase || '';
-  const key = new URLSearchParams(location.search).get('code');
-  const headers = key ? { 'x-functions-key': key } : {};
+  // Sign-in is the platform's cookie; this header makes an expired session answer 401, not a redirect.
+  const headers = { 'x-requested-with': 'XMLHttpRequest' };
   const api = (path) => apiBase + '/' + path;
 
   async function readJson(response) {
@@ -65,12 +73,17 @@ export const PAGE_SCRIPT = `'use strict';
     try {
       const response = await fetch(api('transactions/' + encodeURIComponent(id) + '/replay'), { method: 'POST', headers });
       const body = await readJson(response);
+      if (response.status === 401) {
+        result.textContent = 'Your sign-in has expired: reload the page to sign in again.';
+        button.disabled = false;
+        return;
+      }
       if (response.status !== 202) {
         result.textContent = (body.error && body.error.message) || 'Replay refused (HTTP ' + response.status + ').';
         button.disabled = false;
         return;
       }
-      result.textContent = 'Replay queued (' + body.messageId + ').';
+      result.textContent = 'Replay queued by ' + body.requestedBy.name + ' (' + body.messageId + ').';
       await watch(id, button, row, result, row.dataset.lastAttempt);
     } catch (error) {
       result.textContent = 'Replay failed: ' + error.message;

@@ -7,22 +7,19 @@ export const PAGE_ROUTE = 'errors-page';
 export interface PageState {
   /** Where the app's routes start, e.g. `/api` (the host's route prefix). */
   readonly apiBase: string;
-  /** The function key the page was opened with in Azure (`?code=`), passed on to every link and call. */
-  readonly functionKey?: string | undefined;
   readonly errorCode?: string | undefined;
   readonly status?: string | undefined;
   readonly appointmentId?: string | undefined;
   readonly lookup?: string | undefined;
 }
 
-type PageParameter = Exclude<keyof PageState, 'apiBase' | 'functionKey'> | 'continuationToken';
+type PageParameter = Exclude<keyof PageState, 'apiBase'> | 'continuationToken';
 
 export function readPageState(request: HttpRequest): PageState {
   const url = new URL(request.url);
   const query = request.query;
   return {
     apiBase: url.pathname.slice(0, url.pathname.toLowerCase().indexOf(`/${PAGE_ROUTE}`)),
-    functionKey: queryValue(query, 'code'),
     errorCode: queryValue(query, 'errorCode'),
     status: queryValue(query, 'status'),
     appointmentId: queryValue(query, 'appointmentId'),
@@ -30,14 +27,13 @@ export function readPageState(request: HttpRequest): PageState {
   };
 }
 
-/** A URL of the app (under the route prefix) that carries the function key when there is one. */
+/** A URL of the app (under the route prefix). Sign-in is a cookie or a bearer token: no key in any URL. */
 export function appHref(
   state: PageState,
   route: string,
   query: Record<string, string | undefined> = {},
 ): string {
   const params = new URLSearchParams();
-  if (state.functionKey) params.set('code', state.functionKey);
   for (const [name, value] of Object.entries(query)) if (value) params.set(name, value);
   const search = params.toString();
   return `${state.apiBase}/${route}${search ? `?${search}` : ''}`;

@@ -1,24 +1,38 @@
+import type { FailureDay } from '../../adapters/tables/failureDays';
 import { CATALOGUE, type CatalogueEntry, catalogueEntry, isCode } from '../../domain/catalogue';
 import type { FailureSummary } from '../../domain/ports';
+import { EXPORT_ROUTE } from '../errorsExport';
 import { FAILURE_STATUSES, type FailureWindow, type QueryProblem } from '../failureQuery';
 import type { FailuresPage } from '../loadFailures';
 import { canReplay } from '../views';
-import { html, type SafeHtml } from './html';
+import { failureChart } from './failureChart';
+import { type AppointmentHistoryModel, historySection } from './historySection';
+import { html, type SafeHtml, time } from './html';
 import { appHref, PAGE_ROUTE, type PageState, pageHref } from './pageState';
+
+/** Who is looking: the page offers Replay only to an `Errors.Replay` holder. */
+export interface Viewer {
+  readonly name: string;
+  readonly roles: readonly string[];
+  readonly canReplay: boolean;
+}
 
 export interface PageModel {
   readonly state: PageState;
+  readonly viewer: Viewer;
   readonly window: FailureWindow;
   readonly failures: FailuresPage;
   /** Set when a filter value was rejected; the list is then empty. */
   readonly problem?: QueryProblem;
   readonly alerts: readonly string[];
+  /** Open failures per code on each of the chart's days, oldest first. */
+  readonly chart: readonly FailureDay[];
+  /** Set when the list is filtered to one appointment. */
+  readonly history?: AppointmentHistoryModel | undefined;
 }
 
-function time(date: Date | undefined): SafeHtml {
-  if (!date) return html``;
-  const iso = date.toISOString();
-  return html`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`;
+function signedIn(viewer: Viewer): SafeHtml {
+  return html`<p class="signed-in">Signed in as <strong>${viewer.name}</strong> <span class="muted">(${viewer.roles.join(', ') || 'no role'})</span> · <a href="/.auth/logout">Sign out</a></p>`;
 }
 
 function banner(alerts: readonly string[]): SafeHtml {
@@ -53,8 +67,8 @@ function hidden(name: string, value: string | undefined): SafeHtml {
 }
 
 function filterForm(state: PageState): SafeHtml {
+  const { errorCode, status, appointmentId } = state;
   return html`<form class="filters" method="get" action="${state.apiBase}/${PAGE_ROUTE}">
-${hidden('code', state.functionKey)}
 <label>Code <select name="errorCode"><option value="">All codes</option>${options(
     CATALOGUE.map((entry) => ({ value: entry.code, label: `${entry.code} ${entry.title}` })),
     state.errorCode,
@@ -65,6 +79,7 @@ ${hidden('code', state.functionKey)}
   )}</select></label>
 <label>Appointment <input name="appointmentId" value="${state.appointmentId ?? ''}" placeholder="A-1001"></label>
 <button type="submit">Filter</button> <a href="${appHref(state, PAGE_ROUTE)}">Clear</a>
+<a class="export" href="${appHref(state, EXPORT_ROUTE, { errorCode, status, appointmentId })}" download>Download CSV</a>
 </form>`;
 }
 
@@ -81,7 +96,7 @@ function lookup(state: PageState): SafeHtml {
     typed === undefined ? undefined : isCode(typed) ? lookupEntry(catalogueEntry(typed)) : undefined;
   return html`<section class="lookup" id="lookup" aria-label="Code lookup">
 <form method="get" action="${state.apiBase}/${PAGE_ROUTE}">
-${hidden('code', state.functionKey)}${hidden('errorCode', state.errorCode)}${hidden('status', state.status)}${hidden('appointmentId', state.appointmentId)}
+${hidden('errorCode', state.errorCode)}${hidden('status', state.status)}${hidden('appointmentId', state.appointmentId)}
 <label>Look up a code <input name="lookup" list="codes" value="${state.lookup ?? ''}" placeholder="DSEX002"></label>
 <datalist id="codes">${CATALOGUE.map((entry) => html`<option value="${entry.code}">${entry.title}</option>`)}</datalist>
 <button type="submit">Look up</button>
@@ -95,18 +110,19 @@ function nextRetry(item: FailureSummary): SafeHtml {
   return html`<span class="muted">${item.needsManualAction ? 'not any more' : 'none'}</span>`;
 }
 
-function row(state: PageState, item: FailureSummary): SafeHtml {
+function row(model: PageModel, item: FailureSummary): SafeHtml {
+  const { state } = model;
   const entry = item.code ? catalogueEntry(item.code) : undefined;
   return html`<tr data-transaction-id="${item.transactionId}" data-last-attempt="${item.lastAttemptAt.toISOString()}" class="retry-${entry?.retry.replace(' ', '-') ?? 'none'}${item.needsManualAction ? ' manual' : ''}">
 <td>${time(item.lastAttemptAt)}</td>
 <td class="code-cell">${entry ? html`<a class="code" href="${pageHref(state, { lookup: entry.code })}#lookup">${entry.code}</a><br><span class="title">${entry.title}</span>` : ''}</td>
 <td class="status">${item.status}</td>
-<td class="appointment">${item.appointmentId}<br><span class="muted">${item.operation}</span></td>
+<td class="appointment">${item.appointmentId ? html`<a class="history-link" href="${pageHref(state, { appointmentId: item.appointmentId, continuationToken: undefined })}">${item.appointmentId}</a>` : ''}<br><span class="muted">${item.operation}</span></td>
 <td class="resources"><ul>${item.resources.map((resource) => html`<li>${resource.name} <span class="muted">${resource.mailbox}</span></li>`)}</ul></td>
 <td class="attempts">${item.attempts}</td>
 <td class="next">${nextRetry(item)}</td>
 <td class="message">${item.needsManualAction ? html`<span class="badge">Needs manual action</span> ` : ''}${item.message}<br><span class="muted">${item.transactionId}</span></td>
-<td class="actions">${canReplay(item) ? html`<button type="button" data-replay="${item.transactionId}">Replay</button>` : ''}<span class="replay-result" role="status"></span></td>
+<td class="actions">${model.viewer.canReplay && canReplay(item) ? html`<button type="button" data-replay="${item.transactionId}">Replay</button>` : ''}<span class="replay-result" role="status"></span></td>
 </tr>`;
 }
 
@@ -115,7 +131,7 @@ function failures(model: PageModel): SafeHtml {
   if (model.failures.items.length === 0) return html`<p>No failures match.</p>`;
   return html`<table class="failures">
 <thead><tr><th>Last attempt</th><th>Code</th><th>Status</th><th>Appointment</th><th>Resources</th><th>Attempts</th><th>Next retry</th><th>Message</th><th></th></tr></thead>
-<tbody>${model.failures.items.map((item) => row(model.state, item))}</tbody>
+<tbody>${model.failures.items.map((item) => row(model, item))}</tbody>
 </table>
 ${model.failures.continuationToken ? html`<p><a class="older" href="${pageHref(model.state, { continuationToken: model.failures.continuationToken })}">Older failures →</a></p>` : ''}`;
 }
@@ -133,13 +149,15 @@ export function renderPage(model: PageModel): string {
 <script defer src="${appHref(state, `${PAGE_ROUTE}/page.js`)}"></script>
 </head>
 <body data-api-base="${state.apiBase}">
-<header><h1>Transaction errors</h1>
+<header>${signedIn(model.viewer)}<h1>Transaction errors</h1>
 <p>Exchange sync failures of the last ${model.window.days} days, newest first. Configuration failures are replayed automatically once the setting is fixed.</p></header>
 ${banner(model.alerts)}
 <main>
+<section aria-label="Failures per day"><h2>Open failures per day, by code</h2>${failureChart(model.chart)}</section>
 <section aria-label="Failures per code"><h2>Failures per code</h2>${counts(model)}</section>
 ${lookup(state)}
 <section aria-label="Failures"><h2>Failures</h2>${filterForm(state)}${failures(model)}</section>
+${historySection(state, model.history)}
 </main>
 </body>
 </html>
