@@ -6,6 +6,7 @@ import type {
   SettingProblem,
   SettingsResult,
 } from './domain/credentials';
+import { TWO_WAY_SETTINGS } from './twoWaySettingDefinitions';
 
 /**
  * Every app setting the connector reads. The README's table, `local.settings.example.json` and the
@@ -89,6 +90,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
     meaning: 'How long one Microsoft Graph request may take before it counts as transient (DSEX040)',
     defaultValue: '15000',
   },
+  ...TWO_WAY_SETTINGS,
 ];
 
 export type Environment = Readonly<Record<string, string | undefined>>;

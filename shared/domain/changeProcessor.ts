@@ -4,6 +4,7 @@ import { type AppointmentChange, parseChangeMessage } from './changeMessage';
 import { DiagnosedFailure } from './failures';
 import { transactionIdFor } from './ids';
 import { invalidMessageBase } from './invalidMessage';
+import { tellInterest, type WatchMailboxes } from './mailboxInterest';
 import { type DecodedBody, decodeBody } from './messageBody';
 import { PerKeyQueue } from './perKeyQueue';
 import type { AppointmentStore, TransactionStore } from './ports';
@@ -25,6 +26,8 @@ export interface ChangeProcessorDependencies extends Omit<SyncDependencies, 'now
   /** The secret values no row may hold. */
   readonly secrets: () => readonly string[];
   readonly now?: () => Date;
+  /** Two-way sync: told which mailboxes got their first event or had their resource (dis)abled. */
+  readonly watchMailboxes?: WatchMailboxes;
 }
 
 export interface Delivery {
@@ -106,6 +109,12 @@ export class ChangeProcessor {
     );
     await this.recorder.write(record, previous);
     if (older.length > 0) await this.recorder.resolveOlderRows(appointmentId, transactionId, []);
+    const created = record.resources.filter((r) => r.action === 'create' && r.status === 'Success');
+    await tellInterest(
+      this.deps.watchMailboxes,
+      this.deps.log,
+      created.map((r) => ({ mailbox: r.mailbox, watch: true, cause: 'event created' })),
+    );
     return record;
   }
 

@@ -23,3 +23,17 @@ export function configureDemoTenant(sandbox: Sandbox): void {
     sandbox.graph.failMailbox(`${name}@${sandbox.tenant.domain}`, failure, { retryAfterSeconds: 60 });
   }
 }
+
+/**
+ * How `npm run send -- --move-in-outlook` reaches the demo tenant's Graph, as a resource's Outlook
+ * would: the sandbox's endpoints and its demo app (a sandbox secret, made at start, never a real one).
+ */
+export function demoTenantAccess(sandbox: Sandbox) {
+  return {
+    authorityHost: sandbox.authorityHost,
+    graphEndpoint: sandbox.graphEndpoint,
+    tenantId: sandbox.tenant.tenantId,
+    clientId: sandbox.tenant.clientId,
+    clientSecret: sandbox.tenant.clientSecret,
+  };
+}

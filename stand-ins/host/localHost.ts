@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SETTINGS } from '../../shared/settings';
 import { type StandIns, startStandIns } from '..';
 import { demoCredentialSettings } from './demoCredentials';
-import { configureDemoTenant } from './demoTenant';
+import { configureDemoTenant, demoTenantAccess } from './demoTenant';
 import { loadFunctionDefinitions } from './functionCatalog';
 import { serveHttpFunctions } from './httpRunner';
 import { namesRealTenant, readLocalSettings, wantsLocalStandIn } from './localSettings';
@@ -61,11 +62,21 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
       : {}),
   };
   Object.assign(process.env, settings);
+  const definitions = loadFunctionDefinitions();
+  const http = await serveHttpFunctions(
+    definitions.filter((d) => d.trigger === 'http'),
+    { port: options.port ?? Number(process.env.PORT ?? 7071), host: '127.0.0.1' },
+  );
+  // The demo tenant's sandbox posts Graph's notifications to this host's webhook (two-way sync).
+  if (demo && !configured.GRAPH_WEBHOOK_BASE_URL) {
+    settings.GRAPH_WEBHOOK_BASE_URL = http.url;
+    settings.GRAPH_CLIENT_STATE = configured.GRAPH_CLIENT_STATE ?? randomBytes(24).toString('base64url');
+    Object.assign(process.env, settings);
+  }
 
   const functionLog = (name: string) => (level: string, args: unknown[]) =>
     log(`[${name}] ${level}: ${args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ')}`);
-  const definitions = loadFunctionDefinitions();
-  const stops: Array<() => Promise<void>> = [];
+  const stops: Array<() => Promise<void>> = [() => http.stop()];
   for (const definition of definitions) {
     if (definition.trigger === 'serviceBusQueue') {
       const queue = await runQueueFunction(definition, { onLog: functionLog(definition.name) });
@@ -75,11 +86,6 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
       stops.push(() => timer.stop());
     }
   }
-  const http = await serveHttpFunctions(
-    definitions.filter((d) => d.trigger === 'http'),
-    { port: options.port ?? Number(process.env.PORT ?? 7071), host: '127.0.0.1' },
-  );
-  stops.push(() => http.stop());
 
   const errorsPageUrl = `${http.url}/${http.routePrefix}/errors-page`;
   const endpointsFile = join(root, '.local', 'endpoints.json');
@@ -92,7 +98,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
         serviceBusConnectionString: settings.ServiceBusConnection,
         tableConnectionString: settings.TableStorageConnection,
         queueName: settings.APPOINTMENT_QUEUE,
-        ...(demo ? { demoDomain: demo.tenant.domain } : {}),
+        backOfficeQueueName: settings.BACKOFFICE_CHANGES_QUEUE,
+        ...(demo ? { demoDomain: demo.tenant.domain, demoTenant: demoTenantAccess(demo) } : {}),
       },
       null,
       2,

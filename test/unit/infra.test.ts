@@ -130,6 +130,7 @@ describe('app settings: SETTINGS, local.settings.example.json, the Bicep and the
       'EXCHANGE_CLIENT_SECRET',
       'EXCHANGE_CLIENT_CERTIFICATE',
       'EXCHANGE_CLIENT_CERTIFICATE_PASSWORD',
+      'GRAPH_CLIENT_STATE',
     ]);
     expect(settingValue('EXCHANGE_CLIENT_SECRET')).toMatch(
       /^\[if\(equals\(parameters\('exchangeCredentialType'\), 'secret'\), format\('@Microsoft\.KeyVault\(VaultName=\{0\};SecretName=\{1\}\)', reference\('keyVault'\)\.outputs\.name\.value, reference\('keyVault'\)\.outputs\.secretName\.value\), ''\)\]$/,
@@ -139,6 +140,10 @@ describe('app settings: SETTINGS, local.settings.example.json, the Bicep and the
     );
     // A password only goes with a local file; Key Vault serves the certificate without one.
     expect(settingValue('EXCHANGE_CLIENT_CERTIFICATE_PASSWORD')).toBe('');
+    // Two-way sync off (no clientState): no secret to refer to.
+    expect(settingValue('GRAPH_CLIENT_STATE')).toBe(
+      "[if(empty(parameters('graphClientState')), '', format('@Microsoft.KeyVault(VaultName={0};SecretName={1})', reference('keyVault').outputs.name.value, reference('twoWaySync').outputs.clientStateSecretName.value))]",
+    );
     const site = onlyResource(main, 'Microsoft.Web/sites');
     expect(site.properties!.keyVaultReferenceIdentity).toBe("[parameters('identityId')]");
   });

@@ -77,11 +77,17 @@ describe('the template', () => {
         .filter(([, p]) => p.type === 'securestring' || p.type === 'secureObject')
         .map(([name, p]) => ({ name: `${module}.${name}`, p })),
     );
-    expect(secure.map((s) => s.name)).toEqual(['main.exchangeClientSecret', 'keyVault.secretValue']);
+    expect(secure.map((s) => s.name)).toEqual([
+      'main.exchangeClientSecret',
+      'main.graphClientState',
+      'keyVault.secretValue',
+      'twoWaySync.clientState',
+    ]);
     for (const { name, p } of secure) expect(p.defaultValue, name).toBeUndefined();
-    expect(onlyResource(main, 'Microsoft.KeyVault/vaults/secrets').properties!.value).toBe(
-      "[parameters('secretValue')]",
+    const secrets = resourcesOfType(main, 'Microsoft.KeyVault/vaults/secrets').map(
+      (r) => r.properties!.value,
     );
+    expect(secrets).toEqual(["[parameters('secretValue')]", "[parameters('clientState')]"]);
   });
 
   it('holds no key, connection string or secret literal, and no GUID but built-in role ids', () => {
@@ -112,24 +118,31 @@ describe('the template', () => {
   });
 
   it('grants the identity each built-in role once, named with guid(...), on the narrowest scope', () => {
-    const assignments = resourcesOfType(main, 'Microsoft.Authorization/roleAssignments');
-    const roleIds = templates(main).find((t) => t.module === 'roles')!.template.variables?.roleIds as Record<
-      string,
-      string
-    >;
-    const granted = assignments.map((a) => {
-      const key = /variables\('roleIds'\)\.(\w+)\)\]$/.exec(String(a.properties!.roleDefinitionId))![1]!;
-      return { id: roleIds[key]!, a };
+    const granted = ['roles', 'twoWaySync'].flatMap((module) => {
+      const template = templates(main).find((t) => t.module === module)!.template;
+      const roleIds = template.variables?.roleIds as Record<string, string>;
+      return resourcesOfType(template, 'Microsoft.Authorization/roleAssignments').map((a) => {
+        const key = /variables\('roleIds'\)\.(\w+)\)\]$/.exec(String(a.properties!.roleDefinitionId))![1]!;
+        return { module, id: roleIds[key]!, a };
+      });
     });
+    const ids = (module: string) => granted.filter((g) => g.module === module).map((g) => g.id);
     // Key Vault Secrets User twice, never together: on the client secret, or (certificate type) on the vault.
     const KEY_VAULT_SECRETS_USER = '4633458b-17de-408a-b874-0445c86b69e6';
-    expect(granted.map((g) => g.id).sort()).toEqual(
-      [...Object.keys(BUILT_IN_ROLES), KEY_VAULT_SECRETS_USER].sort(),
-    );
-    const onVault = granted.filter((g) => g.id === KEY_VAULT_SECRETS_USER).map((g) => g.a.condition);
+    expect(ids('roles').sort()).toEqual([...Object.keys(BUILT_IN_ROLES), KEY_VAULT_SECRETS_USER].sort());
+    const onVault = granted
+      .filter((g) => g.module === 'roles' && g.id === KEY_VAULT_SECRETS_USER)
+      .map((g) => g.a.condition);
     expect(onVault.sort()).toEqual([
       "[not(empty(parameters('keyVaultSecretName')))]",
       "[parameters('readsCertificate')]",
+    ]);
+    // Two-way sync: receive and send on the notification queue, send on the back-office queue, read its secret.
+    expect(ids('twoWaySync').map((id) => BUILT_IN_ROLES[id]!.role)).toEqual([
+      'Azure Service Bus Data Receiver',
+      'Azure Service Bus Data Sender',
+      'Azure Service Bus Data Sender',
+      'Key Vault Secrets User',
     ]);
     for (const { id, a } of granted) {
       const { role } = BUILT_IN_ROLES[id]!;
@@ -183,7 +196,8 @@ describe('resources', () => {
     expect(onlyResource(main, 'Microsoft.ServiceBus/namespaces').properties).toMatchObject({
       disableLocalAuth: true,
     });
-    const queue = onlyResource(main, 'Microsoft.ServiceBus/namespaces/queues').properties!;
+    const queues = resourcesOfType(main, 'Microsoft.ServiceBus/namespaces/queues');
+    const queue = queues.find((q) => /parameters\('queueName'\)/.test(String(q.name)))!.properties!;
     expect(host.extensions.serviceBus.maxAutoLockRenewalDuration).toBe('00:05:00');
     expect(queue.lockDuration).toBe('PT5M'); // the Service Bus maximum, equal to the renewal window
     expect(queue).toMatchObject({

@@ -1,7 +1,9 @@
 import type { AppointmentStore, FailureIndex, ResourceStore, TransactionStore } from '../../domain/ports';
+import type { MailboxSyncStore } from '../../domain/twoWayPorts';
 import type { ServiceConnection } from '../../settings';
 import { TableAppointmentStore } from './appointmentStore';
 import { TableFailureIndex } from './failureIndex';
+import { TableMailboxSyncStore } from './mailboxSyncStore';
 import { CachedResourceStore } from './resourceCache';
 import { TableResourceStore } from './resourceStore';
 import { TableAccess } from './tableClients';
@@ -14,6 +16,7 @@ export interface TableStores {
   /** The same resource states, read at most once per 30 s each: for the change processor. */
   readonly cachedResources: ResourceStore;
   readonly failures: FailureIndex;
+  readonly mailboxSync: MailboxSyncStore;
   /** Table operations made so far (each call that reaches the service, each listing page), for benchmarks. */
   operationCount(): number;
   /** Entities read so far (point reads and listing pages), for benchmarks. */
@@ -33,6 +36,7 @@ export function createTableStores(
     resources,
     cachedResources: new CachedResourceStore(resources),
     failures: new TableFailureIndex(tables, options.now),
+    mailboxSync: new TableMailboxSyncStore(tables),
     operationCount: () => tables.operations,
     entityReads: () => tables.entitiesRead,
   };

@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { mailboxOutcomeId } from '../../shared/domain/exchangeChangeRows';
+import { upsert } from '../support/changes';
+import { eventually } from '../support/eventually';
+import { type TwoWayHarness, useTwoWayHarness } from '../support/twoWayHarness';
+
+const harness = useTwoWayHarness();
+let h: TwoWayHarness;
+beforeEach(() => {
+  h = harness();
+});
+
+const mailbox = () => `room-${randomUUID().slice(0, 8)}@${h.sandbox.tenant.domain}`;
+const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000);
+const iso = (date: Date) => date.toISOString().replace('.000Z', 'Z');
+
+/** An appointment synced to one room, its subscription made; answers the room, the ids and the event. */
+async function synced(hoursAhead = 24) {
+  const room = mailbox();
+  const appointmentId = `A-${randomUUID().slice(0, 8)}`;
+  const start = inHours(hoursAhead);
+  const end = inHours(hoursAhead + 1);
+  const change = upsert(appointmentId, 1, [{ id: 'R-1', mailbox: room }], {
+    start: start.toISOString(),
+    end: end.toISOString(),
+  });
+  await h.send(change);
+  await h.waitForTransaction(change.changeId);
+  await eventually(`a subscription for ${room}`, () => h.sandbox.graph.subscriptions(room)[0], 15_000);
+  const event = h.sandbox.graph.events(room)[0];
+  if (!event) throw new Error('no event written');
+  await h.settle();
+  return { room, appointmentId, eventId: event.id, start, end };
+}
+
+const publishedFor = (appointmentId: string) => h.published.filter((m) => m.appointmentId === appointmentId);
+
+describe('two-way sync: Outlook changes reach the back-office queue', () => {
+  it('subscribes the mailbox on its first sync, with the connector’s clientState and both URLs', async () => {
+    const { room } = await synced();
+    const [subscription] = h.sandbox.graph.subscriptions(room);
+    expect(subscription).toMatchObject({
+      clientState: h.clientState,
+      notificationUrl: h.webhookUrl,
+      changeType: 'created,updated,deleted',
+    });
+    expect(subscription?.lifecycleNotificationUrl).toMatch(/\/api\/graph\/lifecycle$/);
+    expect((await h.connector().stores.mailboxSync.getSubscription(room))?.subscriptionId).toBe(
+      subscription?.id,
+    );
+  });
+
+  it('publishes an Outlook move exactly once, with the new times', async () => {
+    const { room, appointmentId, eventId } = await synced();
+    const newStart = inHours(30);
+    const newEnd = inHours(31);
+    h.sandbox.graph.moveInOutlook(room, eventId, newStart.toISOString(), newEnd.toISOString());
+    await h.settle();
+    await h.runPeriodicDelta();
+    expect(publishedFor(appointmentId)).toEqual([
+      expect.objectContaining({
+        kind: 'exchangeChange',
+        change: 'moved',
+        resource: { id: 'R-1', mailbox: room },
+        event: expect.objectContaining({ eventId, start: iso(newStart), end: iso(newEnd) }),
+      }),
+    ]);
+    const rows = await h
+      .connector()
+      .stores.transactions.getTransaction(
+        (await h.connector().stores.transactions.listPending(appointmentId))[0]?.transactionId ?? 'none',
+      );
+    expect(rows).toBeUndefined();
+  });
+
+  it('publishes a deletion, a decline and a tentative acceptance exactly once each', async () => {
+    const deleted = await synced();
+    const declined = await synced();
+    const tentative = await synced();
+    h.sandbox.graph.deleteInOutlook(deleted.room, deleted.eventId);
+    h.sandbox.graph.declineInOutlook(declined.room, declined.eventId);
+    h.sandbox.graph.tentativeInOutlook(tentative.room, tentative.eventId);
+    await h.settle();
+    await h.runPeriodicDelta();
+    expect(publishedFor(deleted.appointmentId).map((m) => m.change)).toEqual(['deleted']);
+    expect(publishedFor(declined.appointmentId).map((m) => [m.change, m.event.responseStatus])).toEqual([
+      ['declined', 'declined'],
+    ]);
+    expect(publishedFor(tentative.appointmentId).map((m) => m.change)).toEqual(['tentative']);
+  });
+
+  it('publishes nothing for the connector’s own update', async () => {
+    const { room, appointmentId } = await synced();
+    const update = upsert(appointmentId, 2, [{ id: 'R-1', mailbox: room }], {
+      start: inHours(50).toISOString(),
+      end: inHours(51).toISOString(),
+      subject: 'Moved by the back office',
+    });
+    await h.send(update);
+    await h.waitForTransaction(update.changeId);
+    await h.settle();
+    await h.runPeriodicDelta();
+    expect(h.sandbox.graph.deliveries().filter((d) => d.kind === 'notification').length).toBeGreaterThan(0);
+    expect(publishedFor(appointmentId)).toEqual([]);
+  });
+
+  it('catches a change whose notification was lost with the periodic delta', async () => {
+    const { room, appointmentId, eventId } = await synced();
+    h.sandbox.graph.loseNotifications(room, true);
+    h.sandbox.graph.declineInOutlook(room, eventId);
+    await h.settle();
+    expect(publishedFor(appointmentId)).toEqual([]);
+    await h.runPeriodicDelta();
+    expect(publishedFor(appointmentId).map((m) => m.change)).toEqual(['declined']);
+  });
+
+  it('resyncs the whole window after an expired delta token, without publishing anything twice', async () => {
+    const { room, appointmentId, eventId } = await synced();
+    h.sandbox.graph.moveInOutlook(room, eventId, inHours(40).toISOString(), inHours(41).toISOString());
+    await h.settle();
+    expect(publishedFor(appointmentId).map((m) => m.change)).toEqual(['moved']);
+    h.sandbox.graph.loseNotifications(room, true);
+    h.sandbox.graph.expireDeltaTokens(room);
+    h.sandbox.graph.deleteInOutlook(room, eventId);
+    await h.runPeriodicDelta();
+    expect(publishedFor(appointmentId).map((m) => m.change)).toEqual(['moved', 'deleted']);
+    const row = await h
+      .connector()
+      .stores.transactions.getTransaction(mailboxOutcomeId(room, 'DSEX073', new Date()));
+    expect(row).toMatchObject({
+      operation: 'exchangeChange',
+      status: 'Success',
+      code: 'DSEX073',
+      attempts: 1,
+    });
+    expect(row?.message).toMatch(/^\[DSEX073\] The calendar delta link of .* had expired/);
+  });
+});
+
+describe('two-way sync: the webhook', () => {
+  it('answers the validation handshake with the token as text/plain', async () => {
+    const token = 'Validation: Testing client application reachability';
+    const response = await fetch(`${h.webhookUrl}?validationToken=${encodeURIComponent(token)}`, {
+      method: 'POST',
+    });
+    expect([response.status, response.headers.get('content-type'), await response.text()]).toEqual([
+      200,
+      'text/plain; charset=utf-8',
+      token,
+    ]);
+  });
+
+  it('drops a notification with a wrong clientState, enqueues nothing and records DSEX074', async () => {
+    const before = h.serviceBus.stats('exchange-notifications').sentTotal;
+    const subscriptionId = randomUUID();
+    const notification = {
+      subscriptionId,
+      clientState: 'not-the-secret',
+      changeType: 'updated',
+      resource: 'x',
+    };
+    for (let i = 0; i < 2; i++) {
+      const response = await fetch(h.webhookUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ value: [notification] }),
+      });
+      expect(response.status).toBe(202);
+    }
+    expect(h.serviceBus.stats('exchange-notifications').sentTotal).toBe(before);
+    const page = await h.connector().stores.failures.listFailures({
+      since: new Date(Date.now() - 3_600_000),
+      pageSize: 50,
+      code: 'DSEX074',
+    });
+    const row = page.items.find((item) => item.message.includes(subscriptionId));
+    expect(row).toMatchObject({
+      operation: 'exchangeChange',
+      code: 'DSEX074',
+      attempts: 2,
+      status: 'Failed',
+    });
+    expect(row?.message).not.toContain('not-the-secret');
+  });
+});
