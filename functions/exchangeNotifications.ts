@@ -1,17 +1,18 @@
 import type { InvocationContext } from '@azure/functions';
 import { connector, operationalLog } from '../shared/connector';
 import { registerFunction } from '../shared/host/functionDefinitions';
+import { configuredTwoWay } from '../shared/twoWayAccess';
 
 /** One message of the notification queue: the mailbox's delta, a lifecycle event, or watch/unwatch. */
 export async function exchangeNotifications(message: unknown, context: InvocationContext): Promise<void> {
   const instance = connector();
   const log = operationalLog(context, instance.secrets);
-  const twoWay = instance.twoWay();
-  if (!twoWay.ok || !twoWay.value) {
-    log.error('notification dropped', { reason: 'two-way sync is not configured' });
+  const twoWay = await configuredTwoWay(instance, log);
+  if (!twoWay) {
+    log.error('notification dropped', { reason: 'two-way sync is off or its settings are invalid' });
     return;
   }
-  await twoWay.value.process(message, log);
+  await twoWay.process(message, log);
 }
 
 export const definition = registerFunction({

@@ -106,6 +106,11 @@ param deltaWindowDays string = '30/365'
 @description('PUBLISH_DETAIL_CHANGES: whether subject and location changes made in Outlook are published.')
 param publishDetailChanges string = 'false'
 
+@minValue(0)
+@maxValue(600)
+@description('NOTIFICATION_DELAY_SECONDS: how long a Graph notification waits on the queue before its mailbox\'s delta runs.')
+param notificationDelaySeconds int = 30
+
 @allowed([
   512
   2048
@@ -403,6 +408,10 @@ var appSettings appSettingType[] = [
   {
     name: 'PUBLISH_DETAIL_CHANGES'
     value: publishDetailChanges
+  }
+  {
+    name: 'NOTIFICATION_DELAY_SECONDS'
+    value: string(notificationDelaySeconds)
   }
   {
     name: 'GRAPH_CLIENT_STATE'

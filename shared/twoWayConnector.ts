@@ -23,7 +23,9 @@ export interface TwoWay {
   /** Handles one message of EXCHANGE_NOTIFICATIONS_QUEUE. */
   process(body: unknown, log: OperationalLog): Promise<void>;
   /** Puts messages on EXCHANGE_NOTIFICATIONS_QUEUE (the webhook, and watch/unwatch of mailboxes). */
-  enqueue(messages: readonly { messageId: string; body: NotificationMessage }[]): Promise<void>;
+  enqueue(
+    messages: readonly { messageId: string; body: NotificationMessage; scheduledAt?: Date }[],
+  ): Promise<void>;
   close(): Promise<void>;
 }
 

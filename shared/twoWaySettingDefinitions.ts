@@ -36,4 +36,10 @@ export const TWO_WAY_SETTINGS: readonly SettingDefinition[] = [
     meaning: 'Whether subject or location changes made in Outlook are published (`true` or `false`)',
     defaultValue: 'false',
   },
+  {
+    name: 'NOTIFICATION_DELAY_SECONDS',
+    meaning:
+      "How long a Graph notification waits on the queue before its mailbox's delta runs (0 to 600), so the connector's own write in flight is recorded before its echo is read",
+    defaultValue: '30',
+  },
 ];

@@ -11,6 +11,8 @@ export interface TwoWaySettings {
   readonly windowDaysBack: number;
   readonly windowDaysAhead: number;
   readonly publishDetailChanges: boolean;
+  /** How long the webhook schedules each notification ahead (0: at once). */
+  readonly notificationDelaySeconds: number;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -32,6 +34,18 @@ function window(env: Environment, problems: SettingProblem[]): { back: number; a
       message: `DELTA_WINDOW_DAYS must be days back and ahead from 1 to 730 each, e.g. 30/365, not "${text}"`,
     });
   return { back: back ?? 0, ahead: ahead ?? 0 };
+}
+
+function notificationDelay(env: Environment, problems: SettingProblem[]): number {
+  const text = value(env, 'NOTIFICATION_DELAY_SECONDS') ?? '';
+  const seconds = Number(text);
+  if (/^\d+$/.test(text) && seconds <= 600) return seconds;
+  problems.push({
+    setting: 'NOTIFICATION_DELAY_SECONDS',
+    kind: 'malformed',
+    message: `NOTIFICATION_DELAY_SECONDS must be whole seconds from 0 to 600, not "${text}"`,
+  });
+  return 0;
 }
 
 /** https, or http on loopback (the local run); no path, query or fragment. */
@@ -75,6 +89,7 @@ export function readTwoWaySettings(
       kind: 'malformed',
       message: `PUBLISH_DETAIL_CHANGES must be true or false, not "${publish}"`,
     });
+  const notificationDelaySeconds = notificationDelay(env, problems);
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
@@ -86,6 +101,7 @@ export function readTwoWaySettings(
       windowDaysBack,
       windowDaysAhead,
       publishDetailChanges: publish === 'true',
+      notificationDelaySeconds,
     },
   };
 }

@@ -3,6 +3,8 @@ import type { ServiceBusClient, ServiceBusMessage, ServiceBusSender } from '@azu
 export interface JsonMessage {
   readonly messageId: string;
   readonly body: unknown;
+  /** When the queue makes it visible; absent: at once. */
+  readonly scheduledAt?: Date;
 }
 
 /** Sends JSON messages to one queue in as few batches as fit, each with its (deterministic) id. */
@@ -20,12 +22,13 @@ export class ServiceBusJsonSender {
     const sender = this.sender;
     const tooLarge = (id: string) => new Error(`Message ${id} is larger than a Service Bus batch`);
     let batch = await sender.createMessageBatch();
-    for (const { messageId, body } of messages) {
+    for (const { messageId, body, scheduledAt } of messages) {
       const message: ServiceBusMessage = {
         messageId,
         body,
         contentType: 'application/json',
         subject: this.subject,
+        ...(scheduledAt ? { scheduledEnqueueTimeUtc: scheduledAt } : {}),
       };
       if (batch.tryAddMessage(message)) continue;
       if (batch.count === 0) throw tooLarge(messageId);

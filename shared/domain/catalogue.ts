@@ -45,6 +45,7 @@ export type Code =
   | 'DSEX072'
   | 'DSEX073'
   | 'DSEX074'
+  | 'DSEX075'
   | 'DSUNK001';
 
 /** Which probe of the retry pass decides that a fix-config failure can be replayed. */
@@ -550,10 +551,25 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     severity: 43,
     setting: 'GRAPH_CLIENT_STATE',
     meaning:
-      "A change notification reached the webhook with a clientState that is not the connector's secret (GRAPH_CLIENT_STATE), so it was dropped and counted (Attempts counts the notifications of one subscription per day). Either the secret was changed while subscriptions made with the old one still exist, or someone other than Microsoft Graph posts to the webhook.",
+      "A change notification reached the webhook with a clientState that is not the connector's secret (GRAPH_CLIENT_STATE), so it was dropped and counted: one row per day for the webhook, its Attempts counting the requests that carried one, its message naming up to three of their subscription ids. Either the secret was changed while subscriptions made with the old one still exist, or someone other than Microsoft Graph posts to the webhook.",
     steps: [
       "If GRAPH_CLIENT_STATE was rotated, the subscriptions are recreated with the new secret as they are renewed; to do it at once, delete the rows of the MailboxSync table's subscription partition and let the subscription timer run.",
       'Otherwise, treat it as a probe of the webhook: nothing was enqueued, and the connector reads the truth from the calendar delta anyway.',
+    ],
+  },
+  {
+    code: 'DSEX075',
+    title: 'Two-way sync settings invalid',
+    status: 'InvalidBackOfficeSettings',
+    retry: 'fix config',
+    replayTrigger: 'never',
+    severity: 47,
+    setting: 'GRAPH_WEBHOOK_BASE_URL',
+    meaning:
+      'GRAPH_WEBHOOK_BASE_URL is set, so two-way sync is meant to be on, but it or another two-way setting cannot be used (GRAPH_CLIENT_STATE missing or shorter than 16 characters, GRAPH_WEBHOOK_BASE_URL not an https host, DELTA_WINDOW_DAYS, PUBLISH_DETAIL_CHANGES or NOTIFICATION_DELAY_SECONDS malformed); the message names each. Until it is corrected no subscription is made or renewed, notifications are dropped and no change made in Outlook reaches the back office. Syncing to Exchange is not affected. One row per day, its Attempts counting the runs that found it.',
+    steps: [
+      'Correct the setting the message names in the Function App > Settings > Environment variables (GRAPH_CLIENT_STATE is a Key Vault reference in Azure), or unset GRAPH_WEBHOOK_BASE_URL to turn two-way sync off.',
+      'No replay is needed: the next subscription timer (every 6 hours) subscribes the mailboxes again and the periodic delta (every 15 minutes) catches up with what changed meanwhile.',
     ],
   },
   {

@@ -29,13 +29,22 @@ export interface DeltaDecisionInput {
   readonly tag: ConnectorTag | undefined;
   /** The mapping the tag names, if the connector still has one. */
   readonly mapping: EventMapping | undefined;
-  /** The appointment's newest state; undefined when deleted or unknown. */
+  /**
+   * The appointment's newest state for this resource in this mailbox; undefined when the appointment
+   * is deleted or unknown, or no longer plans the resource there (the connector removes such events).
+   */
   readonly planned: PlannedEvent | undefined;
   readonly publishDetailChanges: boolean;
   readonly now: Date;
 }
 
-export type DeltaVerdict = 'foreign' | 'not mapped' | 'own write' | 'unchanged' | 'outlook change';
+export type DeltaVerdict =
+  | 'foreign'
+  | 'not mapped'
+  | 'not planned'
+  | 'own write'
+  | 'unchanged'
+  | 'outlook change';
 
 export interface DeltaDecision {
   readonly verdict: DeltaVerdict;
@@ -101,6 +110,8 @@ export function decideDeltaItem(input: DeltaDecisionInput): DeltaDecision {
     return { verdict: 'foreign', changes: [], observed: item.removed ? undefined : observation(input) };
   if (!mapping || mapping.eventId !== item.eventId)
     return { verdict: 'not mapped', changes: [], observed: item.removed ? undefined : observation(input) };
+  // Gone while the back office no longer plans it: the connector's own delete (or one it would make).
+  if (item.removed && !input.planned) return { verdict: 'not planned', changes: [], observed: undefined };
   if (item.removed) return { verdict: 'outlook change', changes: ['deleted'], observed: undefined };
   const seen = observation(input);
   if (item.changeKey !== undefined && item.changeKey === mapping.changeKey)

@@ -2,7 +2,7 @@ import type { Code } from './catalogue';
 import { type ConnectorTag, parseConnectorTag } from './connectorTag';
 import { credentialFailure } from './credentialFailure';
 import type { ExchangeCredentials, SettingsResult } from './credentials';
-import { decideDeltaItem, plannedEvent } from './deltaDecision';
+import { decideDeltaItem, type PlannedEvent, plannedEvent } from './deltaDecision';
 import { type DeltaEvent, parseDeltaItem } from './deltaItem';
 import { eventPayload } from './eventPayload';
 import { exchangeChangeMessages } from './exchangeChangeMessages';
@@ -13,7 +13,7 @@ import {
   recordPublished,
 } from './exchangeChangeRows';
 import { type DiagnosedFailure, GraphRequestError } from './failures';
-import type { AppointmentStore } from './ports';
+import type { AppointmentState, AppointmentStore } from './ports';
 import type {
   ChangePublisher,
   MailboxGateway,
@@ -54,6 +54,18 @@ function overlaps(observed: ObservedEvent, window: Window): boolean {
   const end = Date.parse(observed.end ?? '');
   if (Number.isNaN(start) || Number.isNaN(end)) return true;
   return start < window.windowEnd.getTime() && end > window.windowStart.getTime();
+}
+
+/** What the back office plans for the tagged resource in this mailbox, if it still plans it there. */
+function plannedFor(
+  state: AppointmentState | undefined,
+  tag: ConnectorTag | undefined,
+  mailbox: string,
+): PlannedEvent | undefined {
+  if (!state?.snapshot || state.deleted) return undefined;
+  const resource = state.snapshot.resources.find((r) => r.id === tag?.resourceId);
+  if (resource?.mailbox.toLowerCase() !== mailbox.toLowerCase()) return undefined;
+  return plannedEvent(eventPayload(state.snapshot));
 }
 
 function isExpiredDeltaToken(error: unknown): boolean {
@@ -156,9 +168,7 @@ export class MailboxDelta {
     // One read of the appointment's entity: its planned state and the mapping of this resource.
     const stored = tag ? await this.deps.appointments.getAppointment(tag.appointmentId) : undefined;
     const mapping = stored?.mappings.find((m) => m.resourceId === tag?.resourceId);
-    const state = stored?.state;
-    const planned =
-      state?.snapshot && !state.deleted ? plannedEvent(eventPayload(state.snapshot)) : undefined;
+    const planned = plannedFor(stored?.state, tag, mailbox);
     const now = this.deps.now();
     const decision = decideDeltaItem({
       mailbox,

@@ -3,12 +3,18 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import { connector, operationalLog } from '../connector';
 import { recordMailboxOutcome } from '../domain/exchangeChangeRows';
 import { sortNotifications } from '../domain/graphNotification';
+import { rowDependencies } from '../twoWayAccess';
 
 /** Graph allows 10 s for the handshake and wants notifications acknowledged fast; this stays far below. */
 const MAX_BODY_CHARS = 1_000_000;
-/** At most this many rejections are recorded per request, so a flood cannot flood the table too. */
-const MAX_REJECTIONS_RECORDED = 10;
-const PLAIN = { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' };
+/** Subscription ids named in a DSEX074 row (the rest are counted): the ids come from the sender. */
+const REJECTIONS_NAMED = 3;
+const PLAIN = {
+  'content-type': 'text/plain; charset=utf-8',
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+};
+const CHANNELS = new Set(['notifications', 'lifecycle']);
 
 /**
  * `POST graph/notifications` and `graph/lifecycle`: Microsoft Graph's webhook. Anonymous (Graph cannot
@@ -19,6 +25,7 @@ export async function graphWebhook(
   request: HttpRequest,
   context: InvocationContext,
 ): Promise<HttpResponseInit> {
+  if (!CHANNELS.has(request.params.channel ?? '')) return { status: 404 };
   const validationToken = request.query.get('validationToken');
   if (validationToken !== null) return { status: 200, headers: PLAIN, body: validationToken };
   const instance = connector();
@@ -37,25 +44,29 @@ export async function graphWebhook(
   }
   const sorted = sortNotifications(body, twoWay.value.settings.clientState);
   if (!sorted) return { status: 400, headers: PLAIN, body: 'Expected a notification collection.' };
-  if (sorted.accepted.length > 0)
+  if (sorted.accepted.length > 0) {
+    // Scheduled ahead: a write of the connector's in flight is recorded before the delta reads it.
+    const { notificationDelaySeconds } = twoWay.value.settings;
+    const scheduledAt = new Date(Date.now() + notificationDelaySeconds * 1000);
     await twoWay.value.enqueue(
-      sorted.accepted.map((message) => ({ messageId: randomUUID(), body: message })),
-    );
-  const rows = {
-    transactions: instance.stores.transactions,
-    log,
-    secrets: instance.secrets,
-    now: () => new Date(),
-  };
-  for (const subscriptionId of sorted.rejected.slice(0, MAX_REJECTIONS_RECORDED)) {
-    const about = `subscription ${subscriptionId.slice(0, 64)}`;
-    await recordMailboxOutcome(
-      rows,
-      about,
-      'DSEX074',
-      `A notification for ${about} carried a clientState that is not GRAPH_CLIENT_STATE; it was dropped.`,
+      sorted.accepted.map((message) => ({
+        messageId: randomUUID(),
+        body: message,
+        ...(notificationDelaySeconds > 0 ? { scheduledAt } : {}),
+      })),
     );
   }
-  if (sorted.rejected.length > 0) log.info('graph notifications rejected', { count: sorted.rejected.length });
+  if (sorted.rejected.length > 0) {
+    // One row per day for the webhook, whatever the sender posts: a flood adds Attempts, not rows.
+    const named = sorted.rejected.slice(0, REJECTIONS_NAMED).map((id) => id.slice(0, 64));
+    const more = sorted.rejected.length - named.length;
+    await recordMailboxOutcome(
+      rowDependencies(instance, log),
+      'the Graph webhook',
+      'DSEX074',
+      `${sorted.rejected.length} notification(s) carried a clientState that is not GRAPH_CLIENT_STATE and were dropped (subscription ${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}).`,
+    );
+    log.info('graph notifications rejected', { count: sorted.rejected.length });
+  }
   return { status: 202 };
 }

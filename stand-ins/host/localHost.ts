@@ -71,6 +71,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
   if (demo && !configured.GRAPH_WEBHOOK_BASE_URL) {
     settings.GRAPH_WEBHOOK_BASE_URL = http.url;
     settings.GRAPH_CLIENT_STATE = configured.GRAPH_CLIENT_STATE ?? randomBytes(24).toString('base64url');
+    // A short wait, so the demo shows an Outlook move on the back-office queue within seconds.
+    settings.NOTIFICATION_DELAY_SECONDS = configured.NOTIFICATION_DELAY_SECONDS ?? '2';
     Object.assign(process.env, settings);
   }
 

@@ -150,3 +150,20 @@ describe('two-way sync: diagnosed subscription failures', () => {
     expect(h.sandbox.graph.subscriptions(room)).toEqual([]);
   });
 });
+
+describe('two-way sync settings that cannot be used', () => {
+  it('records DSEX075 once a day, counting the runs, and subscribes nothing', async () => {
+    h.setSetting('GRAPH_CLIENT_STATE', 'too-short');
+    await h.runRenewal();
+    await h.runPeriodicDelta();
+    const row = await outcome('two-way sync settings', 'DSEX075');
+    expect(row).toMatchObject({
+      operation: 'exchangeChange',
+      status: 'InvalidBackOfficeSettings',
+      code: 'DSEX075',
+      attempts: 2,
+    });
+    expect(row?.message).toMatch(/^\[DSEX075\] Two-way sync is on .* GRAPH_CLIENT_STATE/);
+    expect(row?.message).not.toContain('too-short');
+  });
+});

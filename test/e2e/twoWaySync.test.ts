@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mailboxOutcomeId } from '../../shared/domain/exchangeChangeRows';
-import { upsert } from '../support/changes';
+import { remove, upsert } from '../support/changes';
 import { eventually } from '../support/eventually';
 import { type TwoWayHarness, useTwoWayHarness } from '../support/twoWayHarness';
 
@@ -105,6 +105,29 @@ describe('two-way sync: Outlook changes reach the back-office queue', () => {
     expect(publishedFor(appointmentId)).toEqual([]);
   });
 
+  it('publishes nothing for the connector’s own delete, nor for a resource taken off the appointment', async () => {
+    const deleted = await synced();
+    const reassigned = await synced();
+    const removal = remove(deleted.appointmentId, 2);
+    await h.send(removal);
+    await h.waitForTransaction(removal.changeId);
+    const otherRoom = mailbox();
+    const moved = upsert(reassigned.appointmentId, 2, [{ id: 'R-2', mailbox: otherRoom }], {
+      start: reassigned.start.toISOString(),
+      end: reassigned.end.toISOString(),
+    });
+    await h.send(moved);
+    await h.waitForTransaction(moved.changeId);
+    await eventually('both events removed', () =>
+      [deleted.room, reassigned.room].every((room) => h.sandbox.graph.events(room).length === 0),
+    );
+    await h.settle();
+    await h.runPeriodicDelta();
+    expect(h.sandbox.graph.deliveries().filter((d) => d.kind === 'notification').length).toBeGreaterThan(0);
+    expect(publishedFor(deleted.appointmentId)).toEqual([]);
+    expect(publishedFor(reassigned.appointmentId)).toEqual([]);
+  });
+
   it('catches a change whose notification was lost with the periodic delta', async () => {
     const { room, appointmentId, eventId } = await synced();
     h.sandbox.graph.loseNotifications(room, true);
@@ -149,6 +172,25 @@ describe('two-way sync: the webhook', () => {
       'text/plain; charset=utf-8',
       token,
     ]);
+  });
+
+  it('schedules each notification NOTIFICATION_DELAY_SECONDS ahead, so a write in flight is recorded first', async () => {
+    const { room, appointmentId, eventId } = await synced();
+    h.setSetting('NOTIFICATION_DELAY_SECONDS', '600');
+    const before = h.serviceBus.stats('exchange-notifications');
+    h.sandbox.graph.declineInOutlook(room, eventId);
+    await h.sandbox.graph.notificationsDelivered();
+    const after = h.serviceBus.stats('exchange-notifications');
+    expect([after.sentTotal - before.sentTotal, after.scheduled - before.scheduled]).toEqual([1, 1]);
+    h.park(1);
+    await h.settle();
+    expect(publishedFor(appointmentId)).toEqual([]);
+  });
+
+  it('answers 404 on a route that is neither channel, even to a validation token', async () => {
+    const url = h.webhookUrl.replace(/notifications$/, 'elsewhere');
+    const response = await fetch(`${url}?validationToken=x`, { method: 'POST' });
+    expect(response.status).toBe(404);
   });
 
   it('drops a notification with a wrong clientState, enqueues nothing and records DSEX074', async () => {

@@ -23,6 +23,8 @@ export interface TwoWayHarness extends Harness {
   readonly published: ExchangeChangeMessage[];
   /** Resolves once Graph's notifications are delivered and the notification queue has none left. */
   settle(): Promise<void>;
+  /** Tells `settle` that `count` more notifications are scheduled far ahead on purpose. */
+  park(count: number): void;
   /** Runs the 15-minute timer's work now. */
   runPeriodicDelta(): Promise<void>;
   runRenewal(): Promise<void>;
@@ -59,6 +61,8 @@ export async function startTwoWayHarness(options: HarnessOptions = {}): Promise<
         BACKOFFICE_CHANGES_QUEUE: BACKOFFICE_QUEUE,
         GRAPH_WEBHOOK_BASE_URL: http.url,
         GRAPH_CLIENT_STATE: clientState,
+        // Short, but long enough for a write in flight to be recorded before its echo is read.
+        NOTIFICATION_DELAY_SECONDS: '2',
         ...options.settings,
       },
     });
@@ -82,6 +86,8 @@ export async function startTwoWayHarness(options: HarnessOptions = {}): Promise<
     processError: async () => undefined,
   });
   const stats = () => harness.serviceBus.stats(NOTIFICATIONS_QUEUE);
+  /** Notifications a test scheduled far ahead on purpose: settling does not wait for them. */
+  let parked = 0;
   const backOffice = () => harness.serviceBus.stats(BACKOFFICE_QUEUE);
   const drained = () => {
     const now = backOffice();
@@ -96,10 +102,13 @@ export async function startTwoWayHarness(options: HarnessOptions = {}): Promise<
       await harness.sandbox.graph.notificationsDelivered();
       await eventually(
         'the notification queue drained',
-        () => stats().active === 0 && stats().locked === 0,
+        () => stats().active === 0 && stats().locked === 0 && stats().scheduled === parked,
         15_000,
       );
       await eventually('the back-office queue read', drained, 15_000);
+    },
+    park(count) {
+      parked += count;
     },
     async runPeriodicDelta() {
       await periodicDelta(TIMER, timerContext('periodicDelta', harness.logs));

@@ -124,6 +124,12 @@ describe('the delta decision', () => {
     expect(decide({ item: gone, mapping: undefined })).toMatchObject({ verdict: 'not mapped', changes: [] });
     const recreated = { ...mapping, eventId: 'E-2' };
     expect(decide({ item: gone, mapping: recreated })).toMatchObject({ verdict: 'not mapped', changes: [] });
+    // The back office deleted the appointment or took the resource off it: the connector's own delete.
+    expect(decide({ item: gone, planned: undefined })).toMatchObject({
+      verdict: 'not planned',
+      changes: [],
+      observed: undefined,
+    });
   });
 });
 

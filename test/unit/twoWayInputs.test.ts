@@ -22,6 +22,7 @@ describe('two-way settings', () => {
         windowDaysBack: 30,
         windowDaysAhead: 365,
         publishDetailChanges: false,
+        notificationDelaySeconds: 30,
       },
     });
   });
@@ -34,6 +35,9 @@ describe('two-way settings', () => {
     [{ DELTA_WINDOW_DAYS: '30' }, 'DELTA_WINDOW_DAYS'],
     [{ DELTA_WINDOW_DAYS: '0/365' }, 'DELTA_WINDOW_DAYS'],
     [{ PUBLISH_DETAIL_CHANGES: 'yes' }, 'PUBLISH_DETAIL_CHANGES'],
+    [{ NOTIFICATION_DELAY_SECONDS: '601' }, 'NOTIFICATION_DELAY_SECONDS'],
+    [{ NOTIFICATION_DELAY_SECONDS: '1.5' }, 'NOTIFICATION_DELAY_SECONDS'],
+    [{ NOTIFICATION_DELAY_SECONDS: '-1' }, 'NOTIFICATION_DELAY_SECONDS'],
   ])('name the setting that is wrong: %j', (overrides, setting) => {
     const read = readTwoWaySettings({
       GRAPH_WEBHOOK_BASE_URL: 'https://func-x.azurewebsites.net',
@@ -54,7 +58,7 @@ describe('two-way settings', () => {
 });
 
 describe('Graph notification bodies', () => {
-  it('sort items into queue messages and clientState rejections, never carrying the clientState on', () => {
+  it('sort items into queue messages (one delta per subscription) and clientState rejections, never carrying the clientState on', () => {
     const sorted = sortNotifications(
       {
         value: [
@@ -63,6 +67,9 @@ describe('Graph notification bodies', () => {
           { subscriptionId: 's-3', changeType: 'created' },
           { subscriptionId: 's-1', clientState: SECRET, lifecycleEvent: 'missed' },
           { subscriptionId: 's-1', clientState: SECRET, lifecycleEvent: 'somethingNew' },
+          { subscriptionId: 's-1', clientState: SECRET, changeType: 'deleted' },
+          { subscriptionId: 's-4', clientState: `${SECRET}x`, changeType: 'updated' },
+          { subscriptionId: 's-5', clientState: SECRET.slice(1), changeType: 'updated' },
           'not an item',
         ],
       },
@@ -73,7 +80,7 @@ describe('Graph notification bodies', () => {
         { kind: 'change', subscriptionId: 's-1', changeType: 'updated' },
         { kind: 'lifecycle', subscriptionId: 's-1', lifecycleEvent: 'missed' },
       ],
-      rejected: ['s-2', 's-3'],
+      rejected: ['s-2', 's-3', 's-4', 's-5'],
     });
     expect(JSON.stringify(sorted)).not.toContain(SECRET);
   });
