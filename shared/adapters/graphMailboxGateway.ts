@@ -1,4 +1,3 @@
-import { CONNECTOR_TAG_PROPERTY_ID } from '../domain/connectorTag';
 import { GraphRequestError } from '../domain/failures';
 import type { DeltaPage, MailboxGateway, SubscriptionRequest } from '../domain/twoWayPorts';
 import type { GraphCalendarGateway } from './graphCalendarGateway';
@@ -50,10 +49,14 @@ export class GraphMailboxGateway implements MailboxGateway {
     };
   }
 
-  async readTag(mailbox: string, eventId: string): Promise<string | undefined | null> {
+  async readProperty(
+    mailbox: string,
+    eventId: string,
+    propertyId: string,
+  ): Promise<string | undefined | null> {
     const query = new URLSearchParams({
       $select: 'id',
-      $expand: `singleValueExtendedProperties($filter=id eq '${CONNECTOR_TAG_PROPERTY_ID}')`,
+      $expand: `singleValueExtendedProperties($filter=id eq '${propertyId}')`,
     });
     const path = `/users/${encodeURIComponent(mailbox)}/events/${encodeURIComponent(eventId)}?${query}`;
     try {
@@ -61,7 +64,7 @@ export class GraphMailboxGateway implements MailboxGateway {
         singleValueExtendedProperties?: Array<{ id?: unknown; value?: unknown }>;
       };
       const property = answer?.singleValueExtendedProperties?.find(
-        (p) => typeof p.id === 'string' && p.id.toLowerCase() === CONNECTOR_TAG_PROPERTY_ID.toLowerCase(),
+        (p) => typeof p.id === 'string' && p.id.toLowerCase() === propertyId.toLowerCase(),
       );
       return typeof property?.value === 'string' ? property.value : undefined;
     } catch (error) {

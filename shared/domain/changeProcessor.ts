@@ -96,6 +96,7 @@ export class ChangeProcessor {
     const changedAt = change.changedAt ? new Date(change.changedAt) : undefined;
     const result = await syncAppointmentState(this.deps, {
       appointmentId,
+      version,
       snapshot,
       mappings,
       ...(changedAt ? { changedAt } : {}),

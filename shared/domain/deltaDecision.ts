@@ -35,6 +35,8 @@ export interface DeltaDecisionInput {
    */
   readonly planned: PlannedEvent | undefined;
   readonly publishDetailChanges: boolean;
+  /** The event carries a version newer than the one stored: the connector's own write, not yet recorded. */
+  readonly writeInFlight?: boolean;
   readonly now: Date;
 }
 
@@ -116,6 +118,7 @@ export function decideDeltaItem(input: DeltaDecisionInput): DeltaDecision {
   const seen = observation(input);
   if (item.changeKey !== undefined && item.changeKey === mapping.changeKey)
     return { verdict: 'own write', changes: [], observed: seen };
+  if (input.writeInFlight) return { verdict: 'own write', changes: [], observed: seen };
   const changes = outlookChanges(input, seen);
   return { verdict: changes.length > 0 ? 'outlook change' : 'unchanged', changes, observed: seen };
 }

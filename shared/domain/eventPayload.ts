@@ -9,7 +9,7 @@ export interface GraphEventPayload {
   readonly location: { readonly displayName: string };
   readonly isAllDay: boolean;
   readonly showAs: 'busy';
-  /** The connector's tag (see `connectorTag.ts`), added per resource when the event is written. */
+  /** The connector's tag and write version (see `connectorTag.ts`), added per resource when written. */
   readonly singleValueExtendedProperties?: readonly { readonly id: string; readonly value: string }[];
 }
 

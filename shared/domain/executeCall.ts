@@ -1,6 +1,6 @@
 import { catalogueEntry } from './catalogue';
 import { classifyFailure } from './classifyFailure';
-import { connectorTagProperty } from './connectorTag';
+import { connectorProperties } from './connectorTag';
 import type { GraphEventPayload } from './eventPayload';
 import { GraphRequestError } from './failures';
 import { eventTransactionId } from './ids';
@@ -15,6 +15,8 @@ export interface CallContext {
   readonly mappings: MappingStore;
   readonly log: OperationalLog;
   readonly appointmentId: string;
+  /** The appointment version being written (the events carry it, see `connectorTag.ts`). */
+  readonly version: number;
   /** The event body; absent when the appointment was deleted. */
   readonly payload: GraphEventPayload | undefined;
   readonly now: () => Date;
@@ -33,8 +35,8 @@ interface Written {
 /** The appointment's event, tagged with the appointment and this resource. */
 function payloadOf(context: CallContext, call: PlannedCall): GraphEventPayload {
   if (!context.payload) throw new Error(`${call.action} planned for a deleted appointment`);
-  const tag = connectorTagProperty({ appointmentId: context.appointmentId, resourceId: call.resource.id });
-  return { ...context.payload, singleValueExtendedProperties: [tag] };
+  const tag = { appointmentId: context.appointmentId, resourceId: call.resource.id };
+  return { ...context.payload, singleValueExtendedProperties: connectorProperties(tag, context.version) };
 }
 
 function isItemNotFound(error: unknown): boolean {

@@ -1,26 +1,11 @@
 import type { Code } from './catalogue';
-import { type ConnectorTag, parseConnectorTag } from './connectorTag';
 import { credentialFailure } from './credentialFailure';
 import type { ExchangeCredentials, SettingsResult } from './credentials';
-import { decideDeltaItem, type PlannedEvent, plannedEvent } from './deltaDecision';
-import { type DeltaEvent, parseDeltaItem } from './deltaItem';
-import { eventPayload } from './eventPayload';
-import { exchangeChangeMessages } from './exchangeChangeMessages';
-import {
-  classifyTwoWayFailure,
-  type RowDependencies,
-  recordMailboxOutcome,
-  recordPublished,
-} from './exchangeChangeRows';
+import { parseDeltaItem } from './deltaItem';
+import { applyDeltaItem, type DeltaItemDependencies } from './deltaItemApplication';
+import { classifyTwoWayFailure, recordMailboxOutcome } from './exchangeChangeRows';
 import { type DiagnosedFailure, GraphRequestError } from './failures';
-import type { AppointmentState, AppointmentStore } from './ports';
-import type {
-  ChangePublisher,
-  MailboxGateway,
-  MailboxGatewayFactory,
-  MailboxSyncStore,
-  ObservedEvent,
-} from './twoWayPorts';
+import type { MailboxGateway, MailboxGatewayFactory, ObservedEvent } from './twoWayPorts';
 
 interface Window {
   readonly windowStart: Date;
@@ -29,15 +14,11 @@ interface Window {
 
 const DAY_MS = 86_400_000;
 
-export interface MailboxDeltaDependencies extends RowDependencies {
-  readonly sync: MailboxSyncStore;
-  readonly appointments: AppointmentStore;
-  readonly publisher: ChangePublisher;
+export interface MailboxDeltaDependencies extends DeltaItemDependencies {
   readonly gateways: MailboxGatewayFactory;
   readonly readCredentials: () => SettingsResult<ExchangeCredentials>;
   readonly windowDaysBack: number;
   readonly windowDaysAhead: number;
-  readonly publishDetailChanges: boolean;
 }
 
 export interface DeltaRunSummary {
@@ -54,18 +35,6 @@ function overlaps(observed: ObservedEvent, window: Window): boolean {
   const end = Date.parse(observed.end ?? '');
   if (Number.isNaN(start) || Number.isNaN(end)) return true;
   return start < window.windowEnd.getTime() && end > window.windowStart.getTime();
-}
-
-/** What the back office plans for the tagged resource in this mailbox, if it still plans it there. */
-function plannedFor(
-  state: AppointmentState | undefined,
-  tag: ConnectorTag | undefined,
-  mailbox: string,
-): PlannedEvent | undefined {
-  if (!state?.snapshot || state.deleted) return undefined;
-  const resource = state.snapshot.resources.find((r) => r.id === tag?.resourceId);
-  if (resource?.mailbox.toLowerCase() !== mailbox.toLowerCase()) return undefined;
-  return plannedEvent(eventPayload(state.snapshot));
 }
 
 function isExpiredDeltaToken(error: unknown): boolean {
@@ -132,7 +101,7 @@ export class MailboxDelta {
         const item = parseDeltaItem(raw);
         if (!item) continue;
         seen.add(item.eventId);
-        published += await this.apply(gateway, mailbox, item);
+        published += await applyDeltaItem(this.deps, gateway, mailbox, item);
       }
       if (!page.nextLink) break;
       page = await gateway.deltaPage(mailbox, { link: page.nextLink });
@@ -156,47 +125,11 @@ export class MailboxDelta {
         await this.deps.sync.deleteObserved(mailbox, observed.eventId);
         continue;
       }
-      published += await this.apply(gateway, mailbox, { eventId: observed.eventId, removed: true });
+      published += await applyDeltaItem(this.deps, gateway, mailbox, {
+        eventId: observed.eventId,
+        removed: true,
+      });
     }
     return published;
-  }
-
-  /** Decides one item, publishes its changes, then remembers what was seen; answers how many were published. */
-  private async apply(gateway: MailboxGateway, mailbox: string, item: DeltaEvent): Promise<number> {
-    const observed = await this.deps.sync.getObserved(mailbox, item.eventId);
-    const tag = observed ? observed.tag : await this.readTag(gateway, mailbox, item);
-    // One read of the appointment's entity: its planned state and the mapping of this resource.
-    const stored = tag ? await this.deps.appointments.getAppointment(tag.appointmentId) : undefined;
-    const mapping = stored?.mappings.find((m) => m.resourceId === tag?.resourceId);
-    const planned = plannedFor(stored?.state, tag, mailbox);
-    const now = this.deps.now();
-    const decision = decideDeltaItem({
-      mailbox,
-      item,
-      observed,
-      tag,
-      mapping,
-      planned,
-      publishDetailChanges: this.deps.publishDetailChanges,
-      now,
-    });
-    const messages = exchangeChangeMessages({ mailbox, item, observed, tag, mapping, decision, now });
-    if (messages.length > 0) {
-      await this.deps.publisher.publish(messages);
-      for (const message of messages) await recordPublished(this.deps, message);
-    }
-    if (decision.observed) await this.deps.sync.putObserved(decision.observed);
-    else if (observed) await this.deps.sync.deleteObserved(mailbox, item.eventId);
-    return messages.length;
-  }
-
-  private async readTag(
-    gateway: MailboxGateway,
-    mailbox: string,
-    item: DeltaEvent,
-  ): Promise<ConnectorTag | undefined> {
-    if (item.removed) return undefined;
-    const value = await gateway.readTag(mailbox, item.eventId);
-    return typeof value === 'string' ? parseConnectorTag(value) : undefined;
   }
 }

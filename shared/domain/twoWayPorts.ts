@@ -64,8 +64,8 @@ export interface MailboxGateway {
     mailbox: string,
     from: { readonly link: string } | { readonly windowStart: Date; readonly windowEnd: Date },
   ): Promise<DeltaPage>;
-  /** The connector's tag of an event: its value, `undefined` when it has none, `null` when the event is gone. */
-  readTag(mailbox: string, eventId: string): Promise<string | undefined | null>;
+  /** A single-value extended property of an event: its value, `undefined` when unset, `null` when the event is gone. */
+  readProperty(mailbox: string, eventId: string, propertyId: string): Promise<string | undefined | null>;
   createSubscription(request: SubscriptionRequest): Promise<{ id: string; expiresAt: Date }>;
   renewSubscription(mailbox: string, subscriptionId: string, expiresAt: Date): Promise<Date>;
   deleteSubscription(mailbox: string, subscriptionId: string): Promise<void>;

@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { GraphCalendarGateway } from '../../shared/adapters/graphCalendarGateway';
+import { MailboxLimiter } from '../../shared/adapters/mailboxLimiter';
+import { connectorProperties } from '../../shared/domain/connectorTag';
+import { eventPayload } from '../../shared/domain/eventPayload';
 import { mailboxOutcomeId } from '../../shared/domain/exchangeChangeRows';
 import { remove, upsert } from '../support/changes';
 import { eventually } from '../support/eventually';
@@ -103,6 +107,36 @@ describe('two-way sync: Outlook changes reach the back-office queue', () => {
     await h.runPeriodicDelta();
     expect(h.sandbox.graph.deliveries().filter((d) => d.kind === 'notification').length).toBeGreaterThan(0);
     expect(publishedFor(appointmentId)).toEqual([]);
+  });
+
+  it('publishes nothing for the connector’s own write whose changeKey is not recorded yet (in flight)', async () => {
+    const { room, appointmentId, eventId, start, end } = await synced();
+    const credentials = h.connector().credentials();
+    if (!credentials.ok) throw new Error('the harness has no credentials');
+    // Version 2 written as the sync would, its outcome (state, changeKey) not stored yet.
+    const gateway = new GraphCalendarGateway(credentials.value, h.connector().tokens, new MailboxLimiter(4));
+    const moved = upsert(appointmentId, 2, [{ id: 'R-1', mailbox: room }], {
+      start: new Date(start.getTime() + 7_200_000).toISOString(),
+      end: new Date(end.getTime() + 7_200_000).toISOString(),
+    }).appointment;
+    const properties = connectorProperties({ appointmentId, resourceId: 'R-1' }, 2);
+    await gateway.updateEvent(room, eventId, {
+      ...eventPayload(moved),
+      singleValueExtendedProperties: properties,
+    });
+    gateway.close();
+    await h.settle();
+    await h.runPeriodicDelta();
+    expect(publishedFor(appointmentId)).toEqual([]);
+    // The resource then moves it in Outlook: the event still says version 2, now stored, so it is published.
+    await h.send(
+      upsert(appointmentId, 2, [{ id: 'R-1', mailbox: room }], { start: moved.start, end: moved.end }),
+    );
+    await h.settled();
+    h.sandbox.graph.moveInOutlook(room, eventId, inHours(60).toISOString(), inHours(61).toISOString());
+    await h.settle();
+    await h.runPeriodicDelta();
+    expect(publishedFor(appointmentId).map((m) => m.change)).toEqual(['moved']);
   });
 
   it('publishes nothing for the connector’s own delete, nor for a resource taken off the appointment', async () => {

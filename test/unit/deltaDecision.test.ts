@@ -102,6 +102,17 @@ describe('the delta decision', () => {
     expect(decide({ item: tentative, observed: first.observed }).changes).toEqual(['tentative']);
   });
 
+  it('takes a change for the connector’s own write while the event carries a version not stored yet', () => {
+    const movedItem = item({ ...moved, changeKey: 'ck-in-flight' });
+    const observed = decide().observed;
+    expect(decide({ item: movedItem, observed }).changes).toEqual(['moved']);
+    expect(decide({ item: movedItem, observed, writeInFlight: true })).toMatchObject({
+      verdict: 'own write',
+      changes: [],
+      observed: { changeKey: 'ck-in-flight' },
+    });
+  });
+
   it('reports subject or location changes only when asked to', () => {
     const renamed = item({ changeKey: 'ck-6', subject: 'Renamed in Outlook' });
     const observed = decide().observed;
