@@ -96,10 +96,13 @@ export function buildTwoWay(parts: TwoWayParts): TwoWay {
   };
 }
 
+/** Watch requests of created events this process sent in the current hour (the broker drops repeats anyway). */
+const askedThisHour = { hour: '', ids: new Set<string>() };
+
 /**
  * Asks the notification processor to subscribe to (or stop watching) mailboxes. Creates in one
- * mailbox within the same hour share a message id, so a busy mailbox asks once an hour; a resource
- * change always gets through.
+ * mailbox within the same hour share a message id, so a busy mailbox asks once an hour (and this
+ * process sends it once); a resource change always gets through.
  */
 export async function watchMailboxes(
   twoWay: SettingsResult<TwoWay | undefined>,
@@ -107,6 +110,7 @@ export async function watchMailboxes(
 ): Promise<void> {
   if (!twoWay.ok || !twoWay.value) return;
   const hour = new Date().toISOString().slice(0, 13);
+  if (askedThisHour.hour !== hour) Object.assign(askedThisHour, { hour, ids: new Set<string>() });
   const messages = [
     ...new Map(interests.map((i) => [`${i.mailbox.toLowerCase()}:${i.watch}`, i])).values(),
   ].map((interest) => {
@@ -115,5 +119,9 @@ export async function watchMailboxes(
     const id = interest.cause === 'event created' ? hour : randomUUID();
     return { messageId: `${kind}:${mailbox}:${id}`, body: { kind, mailbox } };
   });
-  await twoWay.value.enqueue(messages);
+  const unsent = messages.filter((m) => !askedThisHour.ids.has(m.messageId));
+  if (unsent.length === 0) return;
+  await twoWay.value.enqueue(unsent);
+  for (const message of unsent)
+    if (message.messageId.endsWith(`:${hour}`)) askedThisHour.ids.add(message.messageId);
 }
