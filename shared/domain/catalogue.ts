@@ -553,7 +553,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     meaning:
       "A change notification reached the webhook with a clientState that is not the connector's secret (GRAPH_CLIENT_STATE), so it was dropped and counted: one row per day for the webhook, its Attempts counting the requests that carried one, its message naming up to three of their subscription ids. Either the secret was changed while subscriptions made with the old one still exist, or someone other than Microsoft Graph posts to the webhook.",
     steps: [
-      "If GRAPH_CLIENT_STATE was rotated, the subscriptions are recreated with the new secret as they are renewed; to do it at once, delete the rows of the MailboxSync table's subscription partition and let the subscription timer run.",
+      'If GRAPH_CLIENT_STATE was rotated, the subscription timer (every 6 hours) replaces each subscription made with the old secret by one with the new; notifications sent meanwhile are dropped, and the periodic delta catches up with their changes.',
       'Otherwise, treat it as a probe of the webhook: nothing was enqueued, and the connector reads the truth from the calendar delta anyway.',
     ],
   },

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { credentialFailure } from './credentialFailure';
 import type { ExchangeCredentials, SettingsResult } from './credentials';
 import {
@@ -29,6 +30,11 @@ export interface SubscriptionDependencies extends RowDependencies {
   readonly clientState: string;
 }
 
+/** A short SHA-256 of the clientState: tells a rotated secret without keeping it. */
+export function clientStateDigest(clientState: string): string {
+  return createHash('sha256').update(clientState, 'utf8').digest('hex').slice(0, 16);
+}
+
 function isNotFound(error: unknown): boolean {
   return error instanceof GraphRequestError && error.details.httpStatus === 404;
 }
@@ -40,6 +46,7 @@ export class MailboxSubscriptions {
   /** Subscribes the mailbox unless a subscription with enough life left exists. */
   async ensure(mailbox: string): Promise<SubscriptionRecord | undefined> {
     const stored = await this.deps.sync.getSubscription(mailbox);
+    if (stored && this.madeWithOldSecret(stored)) return this.replace(stored);
     if (stored && stored.expiresAt.getTime() - this.deps.now().getTime() > RENEW_AHEAD_MS) return stored;
     return stored ? this.renew(stored) : this.create(mailbox);
   }
@@ -48,6 +55,10 @@ export class MailboxSubscriptions {
   async renewAll(): Promise<number> {
     let renewed = 0;
     for (const stored of await this.deps.sync.listSubscriptions()) {
+      if (this.madeWithOldSecret(stored)) {
+        if (await this.replace(stored)) renewed++;
+        continue;
+      }
       if (stored.expiresAt.getTime() - this.deps.now().getTime() > RENEW_AHEAD_MS) continue;
       if (await this.renew(stored)) renewed++;
     }
@@ -77,17 +88,30 @@ export class MailboxSubscriptions {
   }
 
   /** The resource was disabled: no more notifications for its mailbox. */
-  async remove(mailbox: string): Promise<void> {
+  /** Answers whether the mailbox has no subscription now (a failure is recorded as a row). */
+  async remove(mailbox: string): Promise<boolean> {
     const stored = await this.deps.sync.getSubscription(mailbox);
-    if (!stored) return;
-    await this.withGateway(mailbox, 'renew', async (gateway) => {
+    if (!stored) return true;
+    const removed = await this.withGateway(mailbox, 'renew', async (gateway) => {
       try {
         await gateway.deleteSubscription(mailbox, stored.subscriptionId);
       } catch (error) {
         if (!isNotFound(error)) throw error;
       }
       await this.deps.sync.deleteSubscription(mailbox);
+      return true;
     });
+    return removed === true;
+  }
+
+  /** GRAPH_CLIENT_STATE was rotated since: Graph would keep sending the old one, so it is made anew. */
+  private madeWithOldSecret(stored: SubscriptionRecord): boolean {
+    const { clientStateDigest: digest } = stored;
+    return digest !== undefined && digest !== clientStateDigest(this.deps.clientState);
+  }
+
+  private async replace(stored: SubscriptionRecord): Promise<SubscriptionRecord | undefined> {
+    return (await this.remove(stored.mailbox)) ? this.create(stored.mailbox) : undefined;
   }
 
   private async renew(stored: SubscriptionRecord): Promise<SubscriptionRecord | undefined> {
@@ -120,7 +144,12 @@ export class MailboxSubscriptions {
         clientState: this.deps.clientState,
         expiresAt: this.expiry(),
       });
-      const record = { mailbox, subscriptionId: created.id, expiresAt: created.expiresAt };
+      const record = {
+        mailbox,
+        subscriptionId: created.id,
+        expiresAt: created.expiresAt,
+        clientStateDigest: clientStateDigest(this.deps.clientState),
+      };
       await this.deps.sync.putSubscription(record);
       return record;
     });

@@ -24,6 +24,8 @@ export interface SubscriptionRecord {
   readonly mailbox: string;
   readonly subscriptionId: string;
   readonly expiresAt: Date;
+  /** `clientStateDigest` of the clientState it was made with; absent on records older than it. */
+  readonly clientStateDigest?: string;
 }
 
 /** Subscriptions, delta links and observed events, per mailbox (table `MailboxSync`). */

@@ -105,6 +105,24 @@ describe('two-way sync: the subscription timer and resource changes', () => {
     expect(stored?.subscriptionId).toBe(replacement?.id);
   });
 
+  it('replaces a subscription made with a clientState since rotated, and accepts its notifications', async () => {
+    const { room, subscription, eventId, appointmentId } = await subscribed();
+    const rotated = `rotated-${randomUUID()}`;
+    h.setSetting('GRAPH_CLIENT_STATE', rotated);
+    await h.runRenewal();
+    const [replacement] = h.sandbox.graph.subscriptions(room);
+    expect(replacement?.id).not.toBe(subscription.id);
+    expect(replacement?.clientState).toBe(rotated);
+    expect((await h.connector().stores.mailboxSync.getSubscription(room))?.subscriptionId).toBe(
+      replacement?.id,
+    );
+    h.sandbox.graph.declineInOutlook(room, eventId);
+    await h.settle();
+    await eventually('the decline published', () =>
+      h.published.some((m) => m.appointmentId === appointmentId && m.change === 'declined'),
+    );
+  });
+
   it('removes the subscription when the resource is disabled', async () => {
     const { room } = await subscribed();
     await h.send({

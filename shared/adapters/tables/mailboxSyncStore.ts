@@ -17,6 +17,7 @@ function toSubscription(entity: Entity): SubscriptionRecord {
     mailbox: asString(entity.Mailbox) ?? '',
     subscriptionId: asString(entity.SubscriptionId) ?? '',
     expiresAt: asDate(entity.ExpiresAt) ?? new Date(0),
+    ...optional('clientStateDigest', asString(entity.ClientStateDigest)),
   };
 }
 
@@ -69,6 +70,7 @@ export class TableMailboxSyncStore implements MailboxSyncStore {
       Mailbox: cut(record.mailbox.toLowerCase()),
       SubscriptionId: cut(record.subscriptionId.toLowerCase()),
       ExpiresAt: record.expiresAt,
+      ...optional('ClientStateDigest', record.clientStateDigest),
     };
     await this.tables.call('MailboxSync', (client) => client.upsertEntity(entity, 'Replace'));
   }
