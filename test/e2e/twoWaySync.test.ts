@@ -94,6 +94,26 @@ describe('two-way sync: Outlook changes reach the back-office queue', () => {
     expect(publishedFor(tentative.appointmentId).map((m) => m.change)).toEqual(['tentative']);
   });
 
+  it('conflict: the back office’s next change wins over an Outlook move, and is not echoed back', async () => {
+    const { room, appointmentId, eventId, start, end } = await synced();
+    h.sandbox.graph.moveInOutlook(room, eventId, inHours(70).toISOString(), inHours(71).toISOString());
+    await h.settle();
+    expect(publishedFor(appointmentId).map((m) => m.change)).toEqual(['moved']);
+    // The back office keeps its times (only the subject changes): the event goes back to them.
+    const update = upsert(appointmentId, 2, [{ id: 'R-1', mailbox: room }], {
+      start: start.toISOString(),
+      end: end.toISOString(),
+      subject: 'Kept where the back office planned it',
+    });
+    await h.send(update);
+    await h.waitForTransaction(update.changeId);
+    await h.settle();
+    await h.runPeriodicDelta();
+    const [event] = h.sandbox.graph.events(room);
+    expect(Date.parse(`${event?.start?.dateTime}Z`)).toBe(start.getTime());
+    expect(publishedFor(appointmentId).map((m) => m.change)).toEqual(['moved']);
+  });
+
   it('publishes nothing for the connector’s own update', async () => {
     const { room, appointmentId } = await synced();
     const update = upsert(appointmentId, 2, [{ id: 'R-1', mailbox: room }], {
