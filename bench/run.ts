@@ -38,6 +38,15 @@ function benchmarks(quick: boolean): Record<string, Benchmark> {
         concurrency: 256,
         label: '200 mailboxes',
       }),
+    twoway: () =>
+      throughput({
+        changes: size(5_000, 1_000),
+        mailboxes: 20,
+        latencyMs: 50,
+        concurrency: 256,
+        label: 'two-way sync on, 20 mailboxes',
+        twoWay: true,
+      }),
     multi: () => multiResource(size(20, 5)),
     scaleout: async () => {
       const figures = [];

@@ -39,7 +39,13 @@ export function change(
 }
 
 /** The connector's settings for stand-ins that run in another process. */
-export function benchConnector(standIns: RemoteStandIns): Connector {
+/** Two-way sync on: the sync path also asks for subscriptions (a queue send, no table operation). */
+const TWO_WAY: Environment = {
+  GRAPH_WEBHOOK_BASE_URL: 'https://bench.invalid',
+  GRAPH_CLIENT_STATE: 'bench-client-state-of-32-chars..',
+};
+
+export function benchConnector(standIns: RemoteStandIns, extra: Environment = {}): Connector {
   const env: Environment = {
     EXCHANGE_TENANT_ID: standIns.tenant.tenantId,
     EXCHANGE_CLIENT_ID: standIns.tenant.clientId,
@@ -48,6 +54,7 @@ export function benchConnector(standIns: RemoteStandIns): Connector {
     GRAPH_ENDPOINT: standIns.graphEndpoint,
     TableStorageConnection: standIns.tableConnectionString,
     ServiceBusConnection: standIns.serviceBusConnectionString,
+    ...extra,
   };
   return buildConnector(env);
 }
@@ -68,9 +75,10 @@ export async function throughput(options: {
   latencyMs: number;
   concurrency: number;
   label: string;
+  twoWay?: boolean;
 }): Promise<Figure[]> {
   const standIns = await remoteStandIns({ latencyMs: options.latencyMs });
-  const connector = benchConnector(standIns);
+  const connector = benchConnector(standIns, options.twoWay ? TWO_WAY : {});
   try {
     const domain = standIns.tenant.domain;
     const processor = connector.processor(quiet);

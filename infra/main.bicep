@@ -91,6 +91,34 @@ param entraRequestTimeoutMs int = 10000
 @description('GRAPH_REQUEST_TIMEOUT_MS: how long one Microsoft Graph request may take before it counts as transient.')
 param graphRequestTimeoutMs int = 15000
 
+@description('EXCHANGE_NOTIFICATIONS_QUEUE: queue of Microsoft Graph change notifications.')
+param notificationsQueueName string = 'exchange-notifications'
+
+@description('BACKOFFICE_CHANGES_QUEUE: queue of changes made in Outlook, read by the back office.')
+param backOfficeQueueName string = 'backoffice-changes'
+
+@secure()
+@description('GRAPH_CLIENT_STATE: secret checked on every Graph notification (stored in Key Vault). Empty: two-way sync off.')
+param graphClientState string
+
+@description('GRAPH_WEBHOOK_BASE_URL: public https origin Graph posts notifications to. Empty: the Function App\'s default host.')
+param graphWebhookBaseUrl string = ''
+
+@description('DELTA_WINDOW_DAYS: days back and ahead (back/ahead) the calendar delta covers.')
+param deltaWindowDays string = '30/365'
+
+@allowed([
+  'true'
+  'false'
+])
+@description('PUBLISH_DETAIL_CHANGES: whether subject and location changes made in Outlook are published.')
+param publishDetailChanges string = 'false'
+
+@minValue(0)
+@maxValue(600)
+@description('NOTIFICATION_DELAY_SECONDS: how long a Graph notification waits on the queue before its mailbox\'s delta runs.')
+param notificationDelaySeconds int = 30
+
 @allowed([
   512
   2048
@@ -153,7 +181,9 @@ var connectorTables = [
   'Appointments'
   'Mappings'
   'Resources'
+  'MailboxSync'
 ]
+var functionAppName = 'func-${resourceToken}'
 
 // ---------------------------------------------------------------------------------------------
 // Resources
@@ -214,6 +244,19 @@ module keyVault 'modules/keyVault.bicep' = {
     signInSecretValue: signInClientSecret
     softDeleteRetentionInDays: keyVaultSoftDeleteRetentionInDays
     purgeProtection: keyVaultPurgeProtection
+  }
+}
+
+module twoWaySync 'modules/twoWaySync.bicep' = {
+  name: 'twoWaySync'
+  params: {
+    serviceBusNamespaceName: serviceBus.outputs.name
+    notificationsQueueName: notificationsQueueName
+    backOfficeQueueName: backOfficeQueueName
+    principalId: identity.outputs.principalId
+    keyVaultName: keyVault.outputs.name
+    clientState: graphClientState
+    webhookBaseUrl: empty(graphWebhookBaseUrl) ? 'https://${functionAppName}.azurewebsites.net' : graphWebhookBaseUrl
   }
 }
 
@@ -366,13 +409,44 @@ var appSettings appSettingType[] = [
       ? ''
       : '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=${signInSecretName})'
   }
+  {
+    name: 'EXCHANGE_NOTIFICATIONS_QUEUE'
+    value: twoWaySync.outputs.notificationsQueueName
+  }
+  {
+    name: 'BACKOFFICE_CHANGES_QUEUE'
+    value: twoWaySync.outputs.backOfficeQueueName
+  }
+  {
+    name: 'GRAPH_WEBHOOK_BASE_URL'
+    value: twoWaySync.outputs.webhookBaseUrl
+  }
+  {
+    name: 'DELTA_WINDOW_DAYS'
+    value: deltaWindowDays
+  }
+  {
+    name: 'PUBLISH_DETAIL_CHANGES'
+    value: publishDetailChanges
+  }
+  {
+    name: 'NOTIFICATION_DELAY_SECONDS'
+    value: string(notificationDelaySeconds)
+  }
+  {
+    name: 'GRAPH_CLIENT_STATE'
+    // No secret without a clientState: an empty value keeps two-way sync off.
+    value: empty(graphClientState)
+      ? ''
+      : '@Microsoft.KeyVault(VaultName=${keyVault.outputs.name};SecretName=${twoWaySync.outputs.clientStateSecretName})'
+  }
 ]
 
 module functionApp 'modules/functionApp.bicep' = {
   name: 'functionApp'
   params: {
     planName: 'plan-${resourceToken}'
-    appName: 'func-${resourceToken}'
+    appName: functionAppName
     location: location
     tags: tags
     identityId: identity.outputs.id
@@ -396,8 +470,11 @@ module authentication 'modules/authentication.bicep' = {
     tenantId: subscription().tenantId
     // App Service Authentication reads the sign-in registration's secret from this app setting.
     credentialSettingName: empty(signInClientSecret) ? '' : 'MICROSOFT_PROVIDER_AUTHENTICATION_SECRET'
+    // Graph's change notifications carry no Entra token: the webhook checks their clientState.
     excludedPaths: [
       healthProbePath
+      '/api/graph/notifications'
+      '/api/graph/lifecycle'
     ]
   }
 }

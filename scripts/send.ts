@@ -1,10 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ServiceBusClient } from '@azure/service-bus';
 import { sessionIdForBody } from '../shared/domain/sessionIds';
+import { readBackOffice } from './backOfficeQueue';
+import { readLocalEndpoints } from './localEndpoints';
+import { moveInOutlook } from './outlookMove';
 
-/** `npm run send -- <file.json | folder> …`: puts change messages on the local run's queue. */
+const USAGE =
+  'usage: npm run send -- <file.json | folder> … | --read-backoffice | --move-in-outlook <mailbox>';
+
+/**
+ * `npm run send -- <file.json | folder> …`: puts change messages on the local run's queue;
+ * `--read-backoffice` reads what the connector published for the back office; `--move-in-outlook`
+ * moves an event as its resource would in Outlook (demo tenant).
+ */
 function changesIn(path: string): unknown[] {
   if (statSync(path).isDirectory()) {
     return readdirSync(path)
@@ -18,14 +28,13 @@ function changesIn(path: string): unknown[] {
 
 async function main(): Promise<void> {
   const paths = process.argv.slice(2);
-  if (paths.length === 0) throw new Error('usage: npm run send -- <file.json | folder> …');
-  const endpointsFile = resolve(__dirname, '..', '.local', 'endpoints.json');
-  if (!existsSync(endpointsFile))
-    throw new Error('No .local/endpoints.json: start the connector first with npm start');
-  const endpoints = JSON.parse(readFileSync(endpointsFile, 'utf8')) as {
-    serviceBusConnectionString: string;
-    queueName: string;
-  };
+  if (paths.length === 0) throw new Error(USAGE);
+  const endpoints = readLocalEndpoints();
+  if (paths[0] === '--read-backoffice') return readBackOffice(endpoints);
+  if (paths[0] === '--move-in-outlook') {
+    if (!paths[1]) throw new Error(USAGE);
+    return moveInOutlook(endpoints, paths[1]);
+  }
   const changes = paths.flatMap((path) => changesIn(resolve(path)));
   const client = new ServiceBusClient(endpoints.serviceBusConnectionString);
   const sender = client.createSender(endpoints.queueName);

@@ -24,6 +24,8 @@ import {
   readInfrastructureSettings,
   secretValues,
 } from './settings';
+import { buildTwoWay, type TwoWay, watchMailboxes } from './twoWayConnector';
+import { readTwoWaySettings } from './twoWaySettings';
 
 /** Everything one process shares across invocations: clients, caches and limits. */
 export interface Connector {
@@ -41,6 +43,8 @@ export interface Connector {
   deadLetterSweeper(log: OperationalLog): DeadLetterSweeper;
   /** A retry pass (also the Errors page's manual replay) that logs to the given sink. */
   retryPass(log: OperationalLog, clock?: { now: () => Date }): RetryPass;
+  /** Two-way sync (Outlook → back office) when GRAPH_WEBHOOK_BASE_URL is set and valid; read on every use. */
+  twoWay(): SettingsResult<TwoWay | undefined>;
   /** The secret values (and client assertions) that must never appear in a row, a log line or a response. */
   secrets(): string[];
   close(): Promise<void>;
@@ -83,6 +87,24 @@ export function buildConnector(env: Environment = process.env): Connector {
   };
   const serviceBus = serviceBusClient(settings.serviceBus);
   const replaySender = new ServiceBusReplaySender(serviceBus, settings.appointmentQueue);
+  let twoWay: { key: string; value: TwoWay } | undefined;
+  const readTwoWay = (): SettingsResult<TwoWay | undefined> => {
+    const read = readTwoWaySettings(env);
+    if (!read.ok || !read.value) return read.ok ? { ok: true, value: undefined } : read;
+    const key = JSON.stringify(read.value);
+    if (twoWay?.key !== key) {
+      void twoWay?.value.close().catch(() => undefined);
+      const parts = {
+        settings: read.value,
+        stores,
+        serviceBus,
+        graph: calendars,
+        readCredentials: credentials,
+      };
+      twoWay = { key, value: buildTwoWay({ ...parts, secrets }) };
+    }
+    return { ok: true, value: twoWay.value };
+  };
   return {
     settings,
     stores,
@@ -91,6 +113,7 @@ export function buildConnector(env: Environment = process.env): Connector {
     credentials,
     credentialExpiry: () => readCredentialExpiry(env),
     secrets,
+    twoWay: readTwoWay,
     processor: (log) =>
       new ChangeProcessor({
         transactions: stores.transactions,
@@ -101,6 +124,7 @@ export function buildConnector(env: Environment = process.env): Connector {
         readCredentials: credentials,
         secrets,
         log,
+        watchMailboxes: (interests) => watchMailboxes(readTwoWay(), interests),
       }),
     deadLetterSweeper: (log) =>
       new DeadLetterSweeper({
@@ -125,6 +149,7 @@ export function buildConnector(env: Environment = process.env): Connector {
         credentialExpiry: () => readCredentialExpiry(env),
       }),
     close: async () => {
+      await twoWay?.value.close();
       for (const gateway of gateways.values()) gateway.close();
       await replaySender.close();
       await serviceBus.close();

@@ -7,6 +7,7 @@ import type {
   SettingsResult,
 } from './domain/credentials';
 import { type Caller, ERRORS_READ, ERRORS_REPLAY } from './http/auth/roles';
+import { TWO_WAY_SETTINGS } from './twoWaySettingDefinitions';
 
 /**
  * Every app setting the connector reads. The README's table, `local.settings.example.json` and the
@@ -111,6 +112,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
     defaultValue: `${ERRORS_READ},${ERRORS_REPLAY}`,
     localOnly: true,
   },
+  ...TWO_WAY_SETTINGS,
 ];
 
 export type Environment = Readonly<Record<string, string | undefined>>;

@@ -1,9 +1,9 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import type { ExchangeCredentials } from '../domain/credentials';
 import type { GraphEventPayload } from '../domain/eventPayload';
 import { GraphRequestError } from '../domain/failures';
-import type { CalendarGateway, TokenProvider } from '../domain/ports';
-import { type GraphAnswer, GraphHttp, type GraphHttpRequest } from './graphHttp';
+import type { CalendarGateway, TokenProvider, WrittenEvent } from '../domain/ports';
+import { answerError, transportError } from './graphAnswerErrors';
+import { GraphHttp, type GraphHttpRequest } from './graphHttp';
 import type { MailboxLimiter } from './mailboxLimiter';
 
 export interface GraphGatewayOptions {
@@ -17,55 +17,25 @@ export interface GraphGatewayOptions {
 
 const RETRIED_IN_PROCESS = new Set([429, 503, 504]);
 
-function retryAfterMs(headers: IncomingHttpHeaders): number | undefined {
-  const value = headers['retry-after'];
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
-/** Graph's error body: `{ error: { code, message, innerError: { "request-id" } } }`, when it is one. */
-function errorBody(body: unknown): { code?: string; requestId?: string } {
-  const error = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
-  if (typeof error !== 'object' || error === null) return {};
-  const { code, innerError } = error as { code?: unknown; innerError?: { 'request-id'?: unknown } };
-  const requestId = innerError?.['request-id'];
-  return {
-    ...(typeof code === 'string' ? { code } : {}),
-    ...(typeof requestId === 'string' ? { requestId } : {}),
-  };
-}
-
-/** An answer other than 2xx, as the classifier reads it. */
-function answerError(answer: GraphAnswer, action: string, mailbox: string): GraphRequestError {
-  const { code, requestId } = errorBody(answer.body);
-  const retryAfter = retryAfterMs(answer.headers);
-  return new GraphRequestError(`${action} for ${mailbox}: ${answer.status} ${code ?? ''}`.trim(), {
-    httpStatus: answer.status,
-    ...(code ? { graphCode: code } : {}),
-    ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}),
-    ...(requestId ? { requestId } : {}),
-  });
-}
-
-/** No answer: a timeout, a reset connection or another network failure. */
-function transportError(error: unknown, action: string, mailbox: string): GraphRequestError {
-  const name = error instanceof Error ? error.name : '';
-  if (name === 'TimeoutError' || name === 'AbortError') {
-    return new GraphRequestError(`${action} for ${mailbox}: timeout`, { transport: 'timeout' });
-  }
-  const code = (error as { code?: unknown } | undefined)?.code;
-  const reset = code === 'ECONNRESET' || code === 'EPIPE' || /reset|socket hang up/i.test(String(error));
-  return new GraphRequestError(`${action} for ${mailbox}: ${reset ? 'connection reset' : 'network error'}`, {
-    transport: reset ? 'reset' : 'network',
-  });
-}
-
 function isRetriedInProcess(error: GraphRequestError): boolean {
   const { httpStatus, transport } = error.details;
   return transport !== undefined || (httpStatus !== undefined && RETRIED_IN_PROCESS.has(httpStatus));
+}
+
+function eventsPath(mailbox: string, eventId?: string): string {
+  return `/users/${encodeURIComponent(mailbox)}/events${eventId ? `/${encodeURIComponent(eventId)}` : ''}`;
+}
+
+/** Graph answers a create or PATCH with the event, `changeKey` included. */
+function changeKeyOf(answer: unknown): { changeKey?: string } {
+  const changeKey = (answer as { changeKey?: unknown } | undefined)?.changeKey;
+  return typeof changeKey === 'string' ? { changeKey } : {};
+}
+
+/** What one request sends besides its method and path. */
+export interface GraphRequestOptions {
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 function delay(ms: number): Promise<void> {
@@ -96,24 +66,27 @@ export class GraphCalendarGateway implements CalendarGateway {
     this.maxWaitMs = options.maxInProcessWaitMs ?? 30_000;
   }
 
-  async createEvent(mailbox: string, event: GraphEventPayload, transactionId: string): Promise<string> {
-    const created = (await this.call(mailbox, 'create', 'POST', { ...event, transactionId })) as {
-      id?: unknown;
-    };
+  async createEvent(mailbox: string, event: GraphEventPayload, transactionId: string): Promise<WrittenEvent> {
+    const created = (await this.request(mailbox, 'create', 'POST', eventsPath(mailbox), {
+      body: { ...event, transactionId },
+    })) as { id?: unknown };
     if (typeof created?.id !== 'string') throw new Error('Microsoft Graph created an event without an id');
-    return created.id;
+    return { eventId: created.id, ...changeKeyOf(created) };
   }
 
-  async updateEvent(mailbox: string, eventId: string, event: GraphEventPayload): Promise<void> {
-    await this.call(mailbox, 'update', 'PATCH', event, eventId);
+  async updateEvent(mailbox: string, eventId: string, event: GraphEventPayload): Promise<WrittenEvent> {
+    const updated = await this.request(mailbox, 'update', 'PATCH', eventsPath(mailbox, eventId), {
+      body: event,
+    });
+    return { eventId, ...changeKeyOf(updated) };
   }
 
   async deleteEvent(mailbox: string, eventId: string): Promise<void> {
-    await this.call(mailbox, 'delete', 'DELETE', undefined, eventId);
+    await this.request(mailbox, 'delete', 'DELETE', eventsPath(mailbox, eventId));
   }
 
   async probe(mailbox: string): Promise<void> {
-    await this.call(mailbox, 'probe', 'GET', undefined, undefined, '?$top=1&$select=id');
+    await this.request(mailbox, 'probe', 'GET', `${eventsPath(mailbox)}?$top=1&$select=id`);
   }
 
   /** Closes the kept-alive connections. */
@@ -121,16 +94,19 @@ export class GraphCalendarGateway implements CalendarGateway {
     this.http.close();
   }
 
-  private async call(
+  /**
+   * One request on behalf of a mailbox (its limits and Retry-After apply): `path` is relative to the
+   * Graph endpoint's version, or an absolute link Graph handed out (next and delta links).
+   */
+  async request(
     mailbox: string,
     action: string,
     method: GraphHttpRequest['method'],
-    body?: unknown,
-    eventId?: string,
-    query = '',
+    path: string,
+    options: GraphRequestOptions = {},
   ): Promise<unknown> {
-    const path = `/users/${encodeURIComponent(mailbox)}/events${eventId ? `/${encodeURIComponent(eventId)}` : ''}`;
-    const url = new URL(`${this.base}${path}${query}`);
+    const url = new URL(/^https?:\/\//.test(path) ? path : `${this.base}${path}`);
+    const { body, headers } = options;
     for (let attempt = 0; ; attempt++) {
       const wait = this.limiter.waitFor(mailbox);
       if (wait > this.maxWaitMs) {
@@ -147,7 +123,14 @@ export class GraphCalendarGateway implements CalendarGateway {
       try {
         const answer = await this.limiter.run(mailbox, () => {
           if (this.limiter.waitFor(mailbox) > 0) throw new RetryAfterPending();
-          return this.http.send({ method, url, token, body, signal: AbortSignal.timeout(this.timeoutMs) });
+          return this.http.send({
+            method,
+            url,
+            token,
+            body,
+            ...(headers ? { headers } : {}),
+            signal: AbortSignal.timeout(this.timeoutMs),
+          });
         });
         if (answer.status >= 200 && answer.status < 300) {
           this.limiter.succeeded(mailbox);

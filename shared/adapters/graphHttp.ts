@@ -13,6 +13,8 @@ export interface GraphHttpRequest {
   readonly url: URL;
   readonly token: string;
   readonly body?: unknown;
+  /** Extra request headers (e.g. `Prefer`). */
+  readonly headers?: Readonly<Record<string, string>>;
   readonly signal: AbortSignal;
 }
 
@@ -42,6 +44,7 @@ export class GraphHttp {
     const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
     const secure = url.protocol === 'https:';
     const headers: http.OutgoingHttpHeaders = {
+      ...request.headers,
       authorization: `Bearer ${request.token}`,
       accept: 'application/json',
       ...(payload === undefined

@@ -1,9 +1,10 @@
-import { ServiceBusClient, type ServiceBusMessage, type ServiceBusSender } from '@azure/service-bus';
+import { ServiceBusClient } from '@azure/service-bus';
 import type { ReplaySender } from '../domain/ports';
 import type { ReplayRequest } from '../domain/replayMessage';
 import { appointmentSessionId } from '../domain/sessionIds';
 import type { ServiceConnection } from '../settings';
 import { azureCredential } from './azureCredential';
+import { ServiceBusJsonSender } from './serviceBusJsonSender';
 
 /** A failing send gives up within seconds: the retry pass fails cleanly and the next pass sends. */
 const RETRY_OPTIONS = { maxRetries: 2, retryDelayInMs: 500, maxRetryDelayInMs: 2_000, timeoutInMs: 10_000 };
@@ -18,38 +19,23 @@ export function serviceBusClient(connection: ServiceConnection): ServiceBusClien
 
 /** Sends replay requests to the change queue in as few batches as fit, with their deterministic ids. */
 export class ServiceBusReplaySender implements ReplaySender {
-  private sender: ServiceBusSender | undefined;
+  private readonly sender: ServiceBusJsonSender;
 
-  constructor(
-    private readonly client: ServiceBusClient,
-    private readonly queueName: string,
-  ) {}
-
-  async send(messages: readonly { messageId: string; body: ReplayRequest }[]): Promise<void> {
-    this.sender ??= this.client.createSender(this.queueName);
-    const sender = this.sender;
-    let batch = await sender.createMessageBatch();
-    for (const { messageId, body } of messages) {
-      const message: ServiceBusMessage = {
-        messageId,
-        body,
-        contentType: 'application/json',
-        subject: 'replay',
-        // The appointment's session: the replay runs after, never beside, its other changes.
-        sessionId: appointmentSessionId(body.appointmentId),
-      };
-      if (batch.tryAddMessage(message)) continue;
-      if (batch.count === 0)
-        throw new Error(`Replay message ${messageId} is larger than a Service Bus batch`);
-      await sender.sendMessages(batch);
-      batch = await sender.createMessageBatch();
-      if (!batch.tryAddMessage(message))
-        throw new Error(`Replay message ${messageId} is larger than a Service Bus batch`);
-    }
-    if (batch.count > 0) await sender.sendMessages(batch);
+  constructor(client: ServiceBusClient, queueName: string) {
+    this.sender = new ServiceBusJsonSender(client, queueName, 'replay');
   }
 
-  async close(): Promise<void> {
-    await this.sender?.close();
+  send(messages: readonly { messageId: string; body: ReplayRequest }[]): Promise<void> {
+    // The appointment's session: the replay runs after, never beside, its other changes.
+    return this.sender.send(
+      messages.map((message) => ({
+        ...message,
+        sessionId: appointmentSessionId(message.body.appointmentId),
+      })),
+    );
+  }
+
+  close(): Promise<void> {
+    return this.sender.close();
   }
 }

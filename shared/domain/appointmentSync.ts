@@ -29,6 +29,8 @@ export interface SyncDependencies {
 /** One state of an appointment: `snapshot` undefined means deleted. */
 export interface SyncTarget {
   readonly appointmentId: string;
+  /** The version of the state: written to each event, so the delta knows a write in flight. */
+  readonly version: number;
   readonly snapshot: AppointmentSnapshot | undefined;
   /** The appointment's event mappings, as read with it; the calls change them. */
   readonly mappings: MappingStore;
@@ -117,6 +119,7 @@ export async function syncAppointmentState(deps: SyncDependencies, target: SyncT
     mappings: target.mappings,
     log: deps.log,
     appointmentId,
+    version: target.version,
     payload: snapshot && eventPayload(snapshot),
     redelivered: target.redelivered ?? false,
     now: deps.now,

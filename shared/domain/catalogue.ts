@@ -40,6 +40,12 @@ export type Code =
   | 'DSEX051'
   | 'DSEX052'
   | 'DSEX060'
+  | 'DSEX070'
+  | 'DSEX071'
+  | 'DSEX072'
+  | 'DSEX073'
+  | 'DSEX074'
+  | 'DSEX075'
   | 'DSUNK001';
 
 /** Which probe of the retry pass decides that a fix-config failure can be replayed. */
@@ -475,6 +481,95 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       'In the Azure portal, open the Function App > Settings > Identity > User assigned and add the managed identity that the app registration trusts.',
       "Copy that identity's Client ID (Managed Identities > the identity > Overview > Client ID) into EXCHANGE_MANAGED_IDENTITY_CLIENT_ID. Do not use its Object (principal) ID: that is the federated credential's subject.",
       CREDENTIAL_RECOVERY,
+    ],
+  },
+  {
+    code: 'DSEX070',
+    title: 'Notification URL not reachable',
+    status: 'Failed',
+    retry: 'n/a',
+    replayTrigger: 'never',
+    severity: 45,
+    setting: 'GRAPH_WEBHOOK_BASE_URL',
+    meaning:
+      'Creating the change-notification subscription of a resource mailbox failed: Microsoft Graph could not validate the notification URL (400 ValidationError). Graph POSTs a validationToken to <GRAPH_WEBHOOK_BASE_URL>/api/graph/notifications (and /api/graph/lifecycle) and needs it echoed as text/plain with 200 within 10 seconds; the URL was not reachable from the internet, answered something else, or too slowly. Until it works, changes made in Outlook reach the back office only through the periodic delta (every 15 minutes) of mailboxes that have a subscription.',
+    steps: [
+      "Check that GRAPH_WEBHOOK_BASE_URL is the Function App's own public https host (e.g. https://<app>.azurewebsites.net), without a path.",
+      'Open <GRAPH_WEBHOOK_BASE_URL>/api/graph/notifications?validationToken=test with POST from outside your network: it must answer 200 text/plain "test". Access restrictions, a private endpoint or a firewall in front of the Function App block Graph.',
+      'No replay is needed: the subscription timer creates the missing subscription on its next run.',
+    ],
+  },
+  {
+    code: 'DSEX071',
+    title: 'Subscription limit reached',
+    status: 'Failed',
+    retry: 'n/a',
+    replayTrigger: 'never',
+    severity: 44,
+    meaning:
+      'Microsoft Graph refused a new change-notification subscription for the mailbox (403 ExtensionError): a mailbox may have at most 1,000 subscriptions across all applications, and it has reached that number. Changes made in Outlook in this mailbox are not detected until a subscription can be created.',
+    steps: [
+      'Find the applications that subscribe to this mailbox (Exchange admin or Microsoft Graph GET /subscriptions as each app) and remove the subscriptions that are no longer needed.',
+      'No replay is needed: the subscription timer tries again on its next run.',
+    ],
+  },
+  {
+    code: 'DSEX072',
+    title: 'Missing permission for change notifications',
+    status: 'Failed',
+    retry: 'n/a',
+    replayTrigger: 'never',
+    severity: 46,
+    setting: 'EXCHANGE_CLIENT_ID',
+    meaning:
+      "Microsoft Graph answered 403 (ErrorAccessDenied) when the connector subscribed to a mailbox's events or read its calendar delta: the app registration lacks the application permission Calendars.Read (or Calendars.ReadWrite) with admin consent, or an application access policy / RBAC for Applications scope excludes the mailbox. Writing events may still work while this fails.",
+    steps: [
+      "In Microsoft Entra ID → App registrations → the connector's app → API permissions, make sure Microsoft Graph Calendars.ReadWrite (Application) is granted with admin consent.",
+      'If the app is scoped with RBAC for Applications or an application access policy, include the resource mailbox in that scope.',
+      'No replay is needed: the next subscription timer and delta run use the new permission.',
+    ],
+  },
+  {
+    code: 'DSEX073',
+    title: 'Delta token expired: full resync done',
+    status: 'Success',
+    retry: 'n/a',
+    replayTrigger: 'never',
+    severity: 5,
+    meaning:
+      'Informational. Microsoft Graph no longer knew the calendar delta link of the mailbox (410 syncStateNotFound), e.g. after a long pause or a mailbox move, so the connector read the whole window again (30 days back, 365 ahead by default) and compared it with what it had seen. Changes already published are not published again; deletions found by the comparison are.',
+    steps: [
+      'No action is needed. Frequent occurrences for one mailbox are worth a support ticket with Microsoft.',
+    ],
+  },
+  {
+    code: 'DSEX074',
+    title: 'Notification with a wrong clientState',
+    status: 'Failed',
+    retry: 'n/a',
+    replayTrigger: 'never',
+    severity: 43,
+    setting: 'GRAPH_CLIENT_STATE',
+    meaning:
+      "A change notification reached the webhook with a clientState that is not the connector's secret (GRAPH_CLIENT_STATE), so it was dropped and counted: one row per day for the webhook, its Attempts counting the requests that carried one, its message naming up to three of their subscription ids. Either the secret was changed while subscriptions made with the old one still exist, or someone other than Microsoft Graph posts to the webhook.",
+    steps: [
+      'If GRAPH_CLIENT_STATE was rotated, the subscription timer (every 6 hours) replaces each subscription made with the old secret by one with the new; notifications sent meanwhile are dropped, and the periodic delta catches up with their changes.',
+      'Otherwise, treat it as a probe of the webhook: nothing was enqueued, and the connector reads the truth from the calendar delta anyway.',
+    ],
+  },
+  {
+    code: 'DSEX075',
+    title: 'Two-way sync settings invalid',
+    status: 'InvalidBackOfficeSettings',
+    retry: 'fix config',
+    replayTrigger: 'never',
+    severity: 47,
+    setting: 'GRAPH_WEBHOOK_BASE_URL',
+    meaning:
+      'GRAPH_WEBHOOK_BASE_URL is set, so two-way sync is meant to be on, but it or another two-way setting cannot be used (GRAPH_CLIENT_STATE missing or shorter than 16 characters, GRAPH_WEBHOOK_BASE_URL not an https host, DELTA_WINDOW_DAYS, PUBLISH_DETAIL_CHANGES or NOTIFICATION_DELAY_SECONDS malformed); the message names each. Until it is corrected no subscription is made or renewed, notifications are dropped and no change made in Outlook reaches the back office. Syncing to Exchange is not affected. One row per day, its Attempts counting the runs that found it.',
+    steps: [
+      'Correct the setting the message names in the Function App > Settings > Environment variables (GRAPH_CLIENT_STATE is a Key Vault reference in Azure), or unset GRAPH_WEBHOOK_BASE_URL to turn two-way sync off.',
+      'No replay is needed: the next subscription timer (every 6 hours) subscribes the mailboxes again and the periodic delta (every 15 minutes) catches up with what changed meanwhile.',
     ],
   },
   {

@@ -5,6 +5,7 @@ import { type AppointmentChange, parseChangeMessage } from './changeMessage';
 import { DiagnosedFailure } from './failures';
 import { transactionIdFor } from './ids';
 import { invalidMessageBase } from './invalidMessage';
+import { tellInterest, type WatchMailboxes } from './mailboxInterest';
 import { type DecodedBody, decodeBody } from './messageBody';
 import { writeNewestIfOvertaken } from './overtakenSync';
 import { PerKeyQueue } from './perKeyQueue';
@@ -27,6 +28,8 @@ export interface ChangeProcessorDependencies extends Omit<SyncDependencies, 'now
   /** The secret values no row may hold. */
   readonly secrets: () => readonly string[];
   readonly now?: () => Date;
+  /** Two-way sync: told which mailboxes got their first event or had their resource (dis)abled. */
+  readonly watchMailboxes?: WatchMailboxes;
 }
 
 export interface Delivery {
@@ -104,6 +107,7 @@ export class ChangeProcessor {
     const changedAt = change.changedAt ? new Date(change.changedAt) : undefined;
     const result = await syncAppointmentState(this.deps, {
       appointmentId,
+      version,
       snapshot,
       mappings,
       redelivered,
@@ -121,6 +125,12 @@ export class ChangeProcessor {
     if (overtaken) record = this.recorder.build(base, previous, overtaken, started);
     await this.recorder.write(record, previous, { listed: true });
     if (older.length > 0) await this.recorder.resolveOlderRows(appointmentId, transactionId, []);
+    const created = record.resources.filter((r) => r.action === 'create' && r.status === 'Success');
+    await tellInterest(
+      this.deps.watchMailboxes,
+      this.deps.log,
+      created.map((r) => ({ mailbox: r.mailbox, watch: true, cause: 'event created' })),
+    );
     return record;
   }
 

@@ -9,6 +9,8 @@ export interface GraphEventPayload {
   readonly location: { readonly displayName: string };
   readonly isAllDay: boolean;
   readonly showAs: 'busy';
+  /** The connector's tag and write version (see `connectorTag.ts`), added per resource when written. */
+  readonly singleValueExtendedProperties?: readonly { readonly id: string; readonly value: string }[];
 }
 
 /** `2026-12-01T10:00:00+01:00` → `2026-12-01T00:00:00` (the wall-clock date at midnight). */

@@ -1,9 +1,10 @@
 import { catalogueEntry } from './catalogue';
 import { classifyFailure } from './classifyFailure';
+import { connectorProperties } from './connectorTag';
 import type { GraphEventPayload } from './eventPayload';
 import { GraphRequestError } from './failures';
 import { eventTransactionId } from './ids';
-import type { CalendarGateway, MappingStore, OperationalLog } from './ports';
+import type { CalendarGateway, MappingStore, OperationalLog, WrittenEvent } from './ports';
 import type { PlannedCall } from './syncPlan';
 import type { ResourceOutcome } from './transaction';
 import { logIfUndiagnosed } from './undiagnosed';
@@ -14,6 +15,8 @@ export interface CallContext {
   readonly mappings: MappingStore;
   readonly log: OperationalLog;
   readonly appointmentId: string;
+  /** The appointment version being written (the events carry it, see `connectorTag.ts`). */
+  readonly version: number;
   /** The event body; absent when the appointment was deleted. */
   readonly payload: GraphEventPayload | undefined;
   /** A delivery of the change after one that may have made some of these calls already. */
@@ -27,13 +30,15 @@ export interface CallOutcome {
 }
 
 interface Written {
-  readonly eventId?: string;
+  readonly event?: WrittenEvent;
   readonly message: string;
 }
 
+/** The appointment's event, tagged with the appointment and this resource. */
 function payloadOf(context: CallContext, call: PlannedCall): GraphEventPayload {
   if (!context.payload) throw new Error(`${call.action} planned for a deleted appointment`);
-  return context.payload;
+  const tag = { appointmentId: context.appointmentId, resourceId: call.resource.id };
+  return { ...context.payload, singleValueExtendedProperties: connectorProperties(tag, context.version) };
 }
 
 function isItemNotFound(error: unknown): boolean {
@@ -45,7 +50,7 @@ function isItemNotFound(error: unknown): boolean {
 }
 
 /** `generation` changes only when the event is recreated after someone deleted it in Outlook. */
-function create(context: CallContext, call: PlannedCall, generation: string): Promise<string> {
+function create(context: CallContext, call: PlannedCall, generation: string): Promise<WrittenEvent> {
   const { resource, mailbox } = call;
   const transactionId = eventTransactionId(context.appointmentId, resource.id, mailbox, generation);
   return context.gateway.createEvent(mailbox, payloadOf(context, call), transactionId);
@@ -54,15 +59,15 @@ function create(context: CallContext, call: PlannedCall, generation: string): Pr
 async function write(context: CallContext, call: PlannedCall): Promise<Written> {
   switch (call.action) {
     case 'create':
-      return { eventId: await create(context, call, ''), message: 'Event created.' };
+      return { event: await create(context, call, ''), message: 'Event created.' };
     case 'update':
       try {
-        await context.gateway.updateEvent(call.mailbox, call.eventId, payloadOf(context, call));
-        return { eventId: call.eventId, message: 'Event updated.' };
+        const event = await context.gateway.updateEvent(call.mailbox, call.eventId, payloadOf(context, call));
+        return { event, message: 'Event updated.' };
       } catch (error) {
         if (!isItemNotFound(error)) throw error;
-        const eventId = await create(context, call, call.eventId);
-        return { eventId, message: 'Event recreated: it had been deleted in Outlook.' };
+        const event = await create(context, call, call.eventId);
+        return { event, message: 'Event recreated: it had been deleted in Outlook.' };
       }
     case 'delete':
       try {
@@ -105,15 +110,16 @@ export async function executeCall(context: CallContext, call: PlannedCall): Prom
     };
   }
   if (call.action === 'delete') await context.mappings.deleteMapping(context.appointmentId, resource.id);
-  else if (written.eventId)
+  else if (written.event)
     await context.mappings.putMapping({
       appointmentId: context.appointmentId,
       resourceId: resource.id,
       mailbox,
-      eventId: written.eventId,
+      eventId: written.event.eventId,
       updatedAt: context.now(),
+      ...(written.event.changeKey ? { changeKey: written.event.changeKey } : {}),
     });
-  const { eventId } = written;
+  const eventId = written.event?.eventId;
   return {
     outcome: outcome({ status: 'Success', message: written.message, ...(eventId ? { eventId } : {}) }),
     retryAfterMs: 0,

@@ -41,6 +41,7 @@ export async function writeNewestIfOvertaken(
     const mappings = new AppointmentMappings(current.mappings);
     result = await syncAppointmentState(deps, {
       appointmentId,
+      version: newest.version,
       snapshot: newest.deleted ? undefined : newest.snapshot,
       mappings,
     });

@@ -22,6 +22,8 @@ export interface EventMapping {
   readonly mailbox: string;
   readonly eventId: string;
   readonly updatedAt: Date;
+  /** The event's `changeKey` after the connector's last write: delta items carrying it are its own. */
+  readonly changeKey?: string;
 }
 
 export interface ResourceState extends ResourceAssignment {
@@ -159,11 +161,17 @@ export interface TokenProvider {
   acquireToken(credentials: ExchangeCredentials): Promise<string>;
 }
 
+/** What Graph answered for a write: the event and its `changeKey` after it (when Graph sent one). */
+export interface WrittenEvent {
+  readonly eventId: string;
+  readonly changeKey?: string;
+}
+
 /** One resource mailbox's calendar through Microsoft Graph. Throws `GraphRequestError`. */
 export interface CalendarGateway {
   /** Creates the event; a create repeated with the same `transactionId` answers the first event. */
-  createEvent(mailbox: string, event: GraphEventPayload, transactionId: string): Promise<string>;
-  updateEvent(mailbox: string, eventId: string, event: GraphEventPayload): Promise<void>;
+  createEvent(mailbox: string, event: GraphEventPayload, transactionId: string): Promise<WrittenEvent>;
+  updateEvent(mailbox: string, eventId: string, event: GraphEventPayload): Promise<WrittenEvent>;
   deleteEvent(mailbox: string, eventId: string): Promise<void>;
   /** One cheap read of the calendar: the retry pass's probe for DSEX010 / DSEX030. */
   probe(mailbox: string): Promise<void>;

@@ -53,6 +53,7 @@ async function replayResult(
   }
   return syncAppointmentState(deps, {
     appointmentId: state.appointmentId,
+    version: state.version,
     snapshot: state.deleted ? undefined : state.snapshot,
     mappings,
   });

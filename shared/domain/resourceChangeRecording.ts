@@ -1,7 +1,8 @@
 import type { ResourceChange } from './changeMessage';
 import { DiagnosedFailure } from './failures';
 import { transactionIdFor } from './ids';
-import type { ResourceStore, TransactionStore } from './ports';
+import { tellInterest, type WatchMailboxes } from './mailboxInterest';
+import type { OperationalLog, ResourceStore, TransactionStore } from './ports';
 import { failedWith } from './syncResult';
 import type { ResourceOutcome, TransactionRecord } from './transaction';
 import type { TransactionRecorder } from './transactionRecorder';
@@ -10,6 +11,8 @@ export interface ResourceRecordingDependencies {
   readonly transactions: TransactionStore;
   readonly resources: ResourceStore;
   readonly recorder: TransactionRecorder;
+  readonly log: OperationalLog;
+  readonly watchMailboxes?: WatchMailboxes;
 }
 
 /** A resource change: its newest state kept (the retry pass replays what waited on it), one row. */
@@ -46,5 +49,17 @@ export async function recordResourceChange(
     status: 'Success',
     message: `Resource state saved: Exchange integration ${resource.exchangeEnabled ? 'on' : 'off'}, mailbox ${resource.mailbox}.`,
   };
-  return deps.recorder.record(base, previous, { resources: [summary], retryAfterMs: 0 }, started);
+  const record = await deps.recorder.record(
+    base,
+    previous,
+    { resources: [summary], retryAfterMs: 0 },
+    started,
+  );
+  const interest = {
+    mailbox: resource.mailbox,
+    watch: resource.exchangeEnabled,
+    cause: 'resource change',
+  } as const;
+  await tellInterest(deps.watchMailboxes, deps.log, [interest]);
+  return record;
 }

@@ -13,7 +13,7 @@ export interface ResourceOutcome {
 }
 
 /** `replay`: the connector's own replay request, recorded only when it was dead-lettered. */
-export type TransactionOperation = 'upsert' | 'delete' | 'resource' | 'invalid' | 'replay';
+export type TransactionOperation = 'upsert' | 'delete' | 'resource' | 'invalid' | 'replay' | 'exchangeChange';
 
 /**
  * One row per processed change; replays of the change update the same row (Attempts, LastAttemptAt).

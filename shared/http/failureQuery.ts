@@ -7,7 +7,10 @@ const MAX_APPOINTMENT_ID_LENGTH = 256;
 const DAY_MS = 86_400_000;
 
 /** The statuses a failure can have: every status the catalogue assigns (Success never appears there). */
-export const FAILURE_STATUSES: readonly string[] = [...new Set(CATALOGUE.map((entry) => entry.status))];
+/** Statuses a failure row can have: every catalogue status but Success (DSEX073 is informational). */
+export const FAILURE_STATUSES: readonly string[] = [
+  ...new Set(CATALOGUE.map((entry) => entry.status).filter((status) => status !== 'Success')),
+];
 
 export interface FailureWindow {
   readonly days: number;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readLocalPrincipal, SETTINGS } from '../../shared/settings';
@@ -103,21 +104,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
       : {}),
   };
   Object.assign(process.env, settings);
-
-  const functionLog = (name: string) => (level: string, args: unknown[]) =>
-    log(`[${name}] ${level}: ${args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ')}`);
   const definitions = loadFunctionDefinitions();
   const principal = readLocalPrincipal(settings);
-  const stops: Array<() => Promise<void>> = [];
-  for (const definition of definitions) {
-    if (definition.trigger === 'serviceBusQueue') {
-      const queue = await runQueueFunction(definition, { onLog: functionLog(definition.name) });
-      stops.push(() => queue.stop());
-    } else if (definition.trigger === 'timer') {
-      const timer = runTimerFunction(definition, { onLog: functionLog(definition.name) });
-      stops.push(() => timer.stop());
-    }
-  }
   const http = await serveHttpFunctions(
     definitions.filter((d) => d.trigger === 'http'),
     {
@@ -127,7 +115,27 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
       signIn: () => principal,
     },
   );
-  stops.push(() => http.stop());
+  // The demo tenant's sandbox posts Graph's notifications to this host's webhook (two-way sync).
+  if (demo && !configured.GRAPH_WEBHOOK_BASE_URL) {
+    settings.GRAPH_WEBHOOK_BASE_URL = http.url;
+    settings.GRAPH_CLIENT_STATE = configured.GRAPH_CLIENT_STATE ?? randomBytes(24).toString('base64url');
+    // A short wait, so the demo shows an Outlook move on the back-office queue within seconds.
+    settings.NOTIFICATION_DELAY_SECONDS = configured.NOTIFICATION_DELAY_SECONDS ?? '2';
+    Object.assign(process.env, settings);
+  }
+
+  const functionLog = (name: string) => (level: string, args: unknown[]) =>
+    log(`[${name}] ${level}: ${args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ')}`);
+  const stops: Array<() => Promise<void>> = [() => http.stop()];
+  for (const definition of definitions) {
+    if (definition.trigger === 'serviceBusQueue') {
+      const queue = await runQueueFunction(definition, { onLog: functionLog(definition.name) });
+      stops.push(() => queue.stop());
+    } else if (definition.trigger === 'timer') {
+      const timer = runTimerFunction(definition, { onLog: functionLog(definition.name) });
+      stops.push(() => timer.stop());
+    }
+  }
 
   const errorsPageUrl = `${http.url}/${http.routePrefix}/errors-page`;
   const endpointsFile = join(root, '.local', 'endpoints.json');
@@ -140,7 +148,20 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Ru
         serviceBusConnectionString: settings.ServiceBusConnection,
         tableConnectionString: settings.TableStorageConnection,
         queueName: settings.APPOINTMENT_QUEUE,
+        backOfficeQueueName: settings.BACKOFFICE_CHANGES_QUEUE,
         ...(demo ? { demoDomain: demo.domain } : {}),
+        // What `npm run send -- --move-in-outlook` needs to act as the demo tenant's Outlook.
+        ...(demo && endpoints.authorityHost && endpoints.graphEndpoint
+          ? {
+              demoTenant: {
+                authorityHost: endpoints.authorityHost,
+                graphEndpoint: endpoints.graphEndpoint,
+                tenantId: demo.tenantId,
+                clientId: demo.clientId,
+                clientSecret: demo.clientSecret,
+              },
+            }
+          : {}),
       },
       null,
       2,

@@ -1,4 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { CalendarJournal } from './calendarJournal';
+import { ExtendedProperties } from './extendedProperties';
 
 export interface DateTimeTimeZone {
   readonly dateTime: string;
@@ -34,6 +36,8 @@ const SERVER_PROPERTIES = new Set([
   'organizer',
   '@odata.etag',
   '@odata.context',
+  'singleValueExtendedProperties',
+  'responseStatus',
 ]);
 
 function writable(fields: Readonly<Record<string, unknown>>, alsoIgnored?: string): Record<string, unknown> {
@@ -73,6 +77,8 @@ export interface CreateResult {
 export class Calendars {
   private readonly byMailbox = new Map<string, Map<string, CalendarEvent>>();
   private readonly eventIdByTransaction = new Map<string, string>();
+  readonly journal = new CalendarJournal();
+  readonly properties = new ExtendedProperties();
 
   create(mailbox: string, fields: Readonly<Record<string, unknown>>, organizerName: string): CreateResult {
     const transactionId = typeof fields.transactionId === 'string' ? fields.transactionId : null;
@@ -101,12 +107,15 @@ export class Calendars {
       categories: [],
       attendees: [],
       organizer: { emailAddress: { name: organizerName, address: mailbox } },
+      responseStatus: { response: 'organizer', time: '0001-01-01T00:00:00Z' },
       ...writable(fields),
       transactionId,
     };
     event.bodyPreview = preview(event.body);
     this.calendar(mailbox).set(event.id, event);
     if (transactionId !== null) this.eventIdByTransaction.set(`${mailbox}\n${transactionId}`, event.id);
+    this.properties.merge(`${mailbox}\n${event.id}`, fields);
+    this.journal.record(mailbox, event.id, 'created');
     return { event, created: true };
   }
 
@@ -123,6 +132,8 @@ export class Calendars {
     event.bodyPreview = preview(event.body);
     event.lastModifiedDateTime = new Date().toISOString();
     event.changeKey = changeKey();
+    this.properties.merge(`${mailbox}\n${id}`, fields);
+    this.journal.record(mailbox, id, 'updated');
     return event;
   }
 
@@ -131,7 +142,20 @@ export class Calendars {
     if (!event) return false;
     this.byMailbox.get(mailbox)?.delete(id);
     if (event.transactionId !== null) this.eventIdByTransaction.delete(`${mailbox}\n${event.transactionId}`);
+    this.properties.delete(`${mailbox}\n${id}`);
+    this.journal.record(mailbox, id, 'deleted');
     return true;
+  }
+
+  /** The resource's answer, as it gives it in Outlook: the event changes like any other write. */
+  respond(mailbox: string, id: string, response: string): CalendarEvent | undefined {
+    const event = this.get(mailbox, id);
+    if (!event) return undefined;
+    event.responseStatus = { response, time: new Date().toISOString() };
+    event.lastModifiedDateTime = new Date().toISOString();
+    event.changeKey = changeKey();
+    this.journal.record(mailbox, id, 'updated');
+    return event;
   }
 
   list(mailbox: string): CalendarEvent[] {
@@ -141,6 +165,8 @@ export class Calendars {
   clear(): void {
     this.byMailbox.clear();
     this.eventIdByTransaction.clear();
+    this.properties.clear();
+    this.journal.clear();
   }
 
   private calendar(mailbox: string): Map<string, CalendarEvent> {

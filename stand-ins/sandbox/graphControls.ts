@@ -2,6 +2,7 @@ import type { CalendarEvent } from './calendars';
 import type { GraphCounterReadings } from './counters';
 import type { GraphFailure } from './graphErrors';
 import type { GraphState } from './graphState';
+import { type OutlookControls, outlookControls } from './outlookControls';
 
 export interface MailboxFailureOptions {
   /** Only the next `times` requests to the mailbox; absent: every one until cleared. */
@@ -11,7 +12,7 @@ export interface MailboxFailureOptions {
 }
 
 /** Scenarios, calendars and counters of the sandbox's Microsoft Graph. Mailboxes are matched case-insensitively. */
-export interface GraphControls {
+export interface GraphControls extends OutlookControls {
   readonly counters: GraphCounterReadings;
   /** Makes requests to the mailbox fail (replacing any earlier failure scenario for it). */
   failMailbox(mailbox: string, failure: GraphFailure, options?: MailboxFailureOptions): void;
@@ -35,6 +36,7 @@ export function graphControls(state: GraphState): GraphControls {
     else state.mailboxLatencyMs.delete(key);
   };
   return {
+    ...outlookControls(state),
     counters: state.counters,
     failMailbox: (mailbox, failure, options = {}) =>
       state.failures.set(
@@ -52,6 +54,9 @@ export function graphControls(state: GraphState): GraphControls {
     reset: () => {
       clearMailbox();
       state.calendars.clear();
+      state.subscriptions.clear();
+      state.notifier.reset();
+      state.delta.reset();
       state.counters.reset();
       state.limits.resetWindows();
     },

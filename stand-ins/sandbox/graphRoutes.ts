@@ -8,6 +8,7 @@ import {
   type MailboxFailureScenario,
   replyStatus,
 } from './graphState';
+import { subscribedUser } from './subscriptionOperations';
 import type { TokenGrant } from './tokens';
 import type { ResolvedUser } from './users';
 
@@ -15,6 +16,8 @@ const ALLOWED_METHODS: Readonly<Record<Route['resource'], ReadonlySet<string>>> 
   user: new Set(['GET']),
   events: new Set(['GET', 'POST']),
   event: new Set(['GET', 'PATCH', 'DELETE']),
+  delta: new Set(['GET']),
+  subscriptions: new Set(['GET', 'POST', 'PATCH', 'DELETE']),
 };
 
 const THROTTLED_LIMIT_NAMES: Readonly<Record<Exclude<ThrottleReason, 'scenario'>, string>> = {
@@ -41,10 +44,36 @@ function readablePath(version: string, path: string): string {
   }
 }
 
+/** `/subscriptions[/{id}[/reauthorize]]`: the user is the one its resource names. */
+function subscriptionRoute(
+  state: GraphState,
+  call: GraphCall,
+  segments: readonly string[],
+): Route | GraphError {
+  const [, id, action, extra] = segments;
+  if (extra !== undefined || (action !== undefined && action.toLowerCase() !== 'reauthorize'))
+    return graphErrors.badRequest(`Resource not found for the segment '${extra ?? action}'.`);
+  if (id === undefined) {
+    if (call.method !== 'POST') return graphErrors.methodNotAllowed();
+    return { resource: 'subscriptions', user: subscribedUser(call.body) ?? '' };
+  }
+  const stored = state.subscriptions.get(id);
+  return { resource: 'subscriptions', user: stored?.mailbox ?? '', subscriptionId: id };
+}
+
+function routeOf(state: GraphState, call: GraphCall): Route | GraphError {
+  const segments = decodeSegments(call.path);
+  if (segments?.[0]?.toLowerCase() === 'subscriptions') return subscriptionRoute(state, call, segments);
+  return matchRoute(call.path);
+}
+
 function matchRoute(path: string): Route | GraphError {
   const segments = decodeSegments(path);
   if (!segments) return graphErrors.badRequest('The request URI is not valid.');
   const [collection, user, navigation, eventId, extra] = segments;
+  const isDelta = navigation?.toLowerCase() === 'calendarview' && eventId?.toLowerCase() === 'delta';
+  if (collection?.toLowerCase() === 'users' && user !== undefined && isDelta && extra === undefined)
+    return { resource: 'delta', user };
   if (collection?.toLowerCase() !== 'users' || user === undefined)
     return graphErrors.badRequest(`Resource not found for the segment '${collection ?? ''}'.`);
   if (navigation === undefined) return { resource: 'user', user };
@@ -89,7 +118,7 @@ async function answer(
   try {
     const scenario = state.failures.take(mailbox);
     await state.pauses.delay(latency);
-    return scenario ? scenarioReply(state, scenario, route) : operate(state, call, route, resolved);
+    return scenario ? scenarioReply(state, scenario, route) : await operate(state, call, route, resolved);
   } finally {
     admission.release();
   }
@@ -110,7 +139,7 @@ export function logRefused(
 
 /** Answers one Graph request, counting and logging it. */
 export async function executeGraphCall(state: GraphState, call: GraphCall): Promise<GraphReply> {
-  const route = matchRoute(call.path);
+  const route = routeOf(state, call);
   const logPath = readablePath(call.version, call.path);
   if (!('resource' in route)) {
     const entry = state.counters.arrived(call.method, logPath, undefined, call.inBatch);

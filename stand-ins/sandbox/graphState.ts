@@ -1,10 +1,13 @@
+import type { CalendarDelta } from './calendarDelta';
 import type { Calendars } from './calendars';
 import type { GraphCounters } from './counters';
 import type { GraphError, GraphFailure } from './graphErrors';
 import type { MailboxLimits } from './limits';
+import type { Notifier } from './notifier';
 import type { Pauses } from './pauses';
 import type { RecordedAnswer } from './recordedAnswer';
 import type { Scenarios } from './scenarios';
+import type { Subscriptions } from './subscriptions';
 import type { AccessTokens, TokenGrant } from './tokens';
 import type { Users } from './users';
 
@@ -17,6 +20,9 @@ export interface GraphState {
   readonly tokens: AccessTokens;
   readonly users: Users;
   readonly calendars: Calendars;
+  readonly subscriptions: Subscriptions;
+  readonly notifier: Notifier;
+  readonly delta: CalendarDelta;
   readonly limits: MailboxLimits;
   readonly counters: GraphCounters;
   readonly failures: Scenarios<MailboxFailureScenario>;

@@ -1,3 +1,4 @@
+import { CalendarDelta } from './calendarDelta';
 import { Calendars } from './calendars';
 import { ensureCertificateAuthority, serverCertificate } from './certificates';
 import { issuerOf } from './clientAssertions';
@@ -13,8 +14,10 @@ import { IssuerKeys } from './issuerKeys';
 import { MailboxLimits } from './limits';
 import { type ManagedIdentityControls, managedIdentityControls } from './managedIdentityControls';
 import { listenManagedIdentity, newManagedIdentityState } from './managedIdentityServer';
+import { Notifier } from './notifier';
 import { Pauses } from './pauses';
 import { Scenarios } from './scenarios';
+import { Subscriptions } from './subscriptions';
 import { AccessTokens } from './tokens';
 import { Users } from './users';
 
@@ -34,7 +37,10 @@ export type { EntraFailureKind, EntraRejection } from './entraErrors';
 export type { GraphControls, MailboxFailureOptions } from './graphControls';
 export type { CustomGraphFailure, GraphFailure, GraphFailureKind, RecordedGraphFailure } from './graphErrors';
 export type { ManagedIdentityControls } from './managedIdentityControls';
+export type { Delivery } from './notifier';
+export type { OutlookControls } from './outlookControls';
 export type { RecordedAnswer } from './recordedAnswer';
+export type { LifecycleEvent, Subscription } from './subscriptions';
 
 export interface SandboxOptions {
   /** Entra ID's port; 0/absent = a free one. */
@@ -97,10 +103,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     authorityHost: '',
     graphEndpoint: '',
   };
+  const calendars = new Calendars();
+  const subscriptions = new Subscriptions();
+  const notifier = new Notifier();
+  calendars.journal.onChange((mailbox, eventId, change) => {
+    const changeKey = calendars.get(mailbox, eventId)?.changeKey ?? '';
+    notifier.notifyChange(subscriptions.list(mailbox), eventId, change, `W/"${changeKey}"`);
+  });
   const graphState: GraphState = {
     tokens,
     users: new Users(directory),
-    calendars: new Calendars(),
+    calendars,
+    subscriptions,
+    notifier,
+    delta: new CalendarDelta(calendars, () => graphState.graphEndpoint),
     limits: new MailboxLimits({
       requestsPerWindow: options.requestsPerWindow ?? 10_000,
       windowMs: options.windowMs ?? 600_000,
@@ -117,6 +133,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const servers: Array<Pick<RunningHttpsServer, 'close'>> = [];
   const stop = async () => {
     pauses.stop();
+    await notifier.settled();
     await Promise.all(servers.map((server) => server.close()));
   };
   let identityEndpoint = '';

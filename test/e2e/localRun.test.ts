@@ -96,6 +96,19 @@ describe('npm start, then npm run send -- samples', () => {
       else expect(row?.code, sample.file).toBe(sample.outcome);
     }
 
+    // Two-way: the resource moves its event in Outlook; the move reaches the back-office queue.
+    const moved = await run('npm', ['run', 'send', '--', '--move-in-outlook', 'room4@contoso.example'], {
+      cwd: root,
+    });
+    expect(moved.stdout).toContain('Moved "Annual review" in room4@contoso.example');
+    let published = '';
+    const readUntil = Date.now() + 30_000;
+    while (!published.includes('"change": "moved"') && Date.now() < readUntil) {
+      published += (await run('npm', ['run', 'send', '--', '--read-backoffice'], { cwd: root })).stdout;
+    }
+    expect(published).toContain('"appointmentId": "SAMPLE-1001"');
+    expect(published).toContain('"change": "moved"');
+
     const pid = child.pid ?? 0;
     process.kill(-pid, 'SIGINT');
     const deadline = Date.now() + 20_000;

@@ -1,35 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Client, GraphError, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
+import { type Client, GraphError, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type GraphFailureKind, type Sandbox, startSandbox } from '../../stand-ins/sandbox';
 import { eventually } from '../support/eventually';
+import { appToken, graphClient } from '../support/sandboxGraphClient';
 
 let sandbox: Sandbox;
 let client: Client;
 let token: string;
-
-async function appToken(target: Sandbox): Promise<string> {
-  const response = await fetch(`${target.authorityHost}/${target.tenant.tenantId}/oauth2/v2.0/token`, {
-    method: 'POST',
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: target.tenant.clientId,
-      client_secret: target.tenant.clientSecret,
-      scope: `${target.graphEndpoint}/.default`,
-    }),
-  });
-  const body = (await response.json()) as { access_token: string };
-  return body.access_token;
-}
-
-function graphClient(target: Sandbox, accessToken: () => string): Client {
-  return Client.initWithMiddleware({
-    authProvider: { getAccessToken: async () => accessToken() },
-    baseUrl: target.graphEndpoint,
-    defaultVersion: 'v1.0',
-    customHosts: new Set([new URL(target.graphEndpoint).hostname]),
-  });
-}
 
 beforeAll(async () => {
   sandbox = await startSandbox();

@@ -207,7 +207,7 @@ describe('ChangeProcessor: redelivery', () => {
       const credentials = c.readCredentials();
       if (!credentials.ok) throw new Error('the test credentials do not read');
       const gateway = c.exchange.factory(credentials.value);
-      const eventId = await gateway.createEvent(
+      const { eventId } = await gateway.createEvent(
         R1.mailbox,
         eventPayload(v1.appointment),
         eventTransactionId('A-1', 'R1', R1.mailbox),

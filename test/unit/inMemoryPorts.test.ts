@@ -211,11 +211,11 @@ describe('in-memory Exchange', () => {
   it('creates once per transactionId while the event exists, and again after it was deleted', async () => {
     const { exchange } = inMemoryPorts();
     const gateway = exchange.factory(credentials());
-    const id = await gateway.createEvent('Room@X.com', payload, 'txn-1');
-    expect(await gateway.createEvent('room@x.com', payload, 'txn-1')).toBe(id);
+    const { eventId: id } = await gateway.createEvent('Room@X.com', payload, 'txn-1');
+    expect((await gateway.createEvent('room@x.com', payload, 'txn-1')).eventId).toBe(id);
     expect(exchange.events('room@x.com')).toHaveLength(1);
     exchange.deleteInOutlook('room@x.com', id);
-    expect(await gateway.createEvent('room@x.com', payload, 'txn-1')).not.toBe(id);
+    expect((await gateway.createEvent('room@x.com', payload, 'txn-1')).eventId).not.toBe(id);
   });
 
   it('answers 404 ErrorItemNotFound on update or delete of a missing event', async () => {

@@ -140,6 +140,7 @@ describe('app settings: SETTINGS, local.settings.example.json, the Bicep and the
       'EXCHANGE_CLIENT_CERTIFICATE',
       'EXCHANGE_CLIENT_CERTIFICATE_PASSWORD',
       'MICROSOFT_PROVIDER_AUTHENTICATION_SECRET',
+      'GRAPH_CLIENT_STATE',
     ]);
     expect(settingValue('EXCHANGE_CLIENT_SECRET')).toMatch(
       /^\[if\(equals\(parameters\('exchangeCredentialType'\), 'secret'\), format\('@Microsoft\.KeyVault\(VaultName=\{0\};SecretName=\{1\}\)', reference\('keyVault'\)\.outputs\.name\.value, reference\('keyVault'\)\.outputs\.secretName\.value\), ''\)\]$/,
@@ -152,6 +153,10 @@ describe('app settings: SETTINGS, local.settings.example.json, the Bicep and the
     // The sign-in registration's secret is optional: a Key Vault reference when given, empty otherwise.
     expect(settingValue('MICROSOFT_PROVIDER_AUTHENTICATION_SECRET')).toBe(
       "[if(empty(parameters('signInClientSecret')), '', format('@Microsoft.KeyVault(VaultName={0};SecretName={1})', reference('keyVault').outputs.name.value, variables('signInSecretName')))]",
+    );
+    // Two-way sync off (no clientState): no secret to refer to.
+    expect(settingValue('GRAPH_CLIENT_STATE')).toBe(
+      "[if(empty(parameters('graphClientState')), '', format('@Microsoft.KeyVault(VaultName={0};SecretName={1})', reference('keyVault').outputs.name.value, reference('twoWaySync').outputs.clientStateSecretName.value))]",
     );
     const site = onlyResource(main, 'Microsoft.Web/sites');
     expect(site.properties!.keyVaultReferenceIdentity).toBe("[parameters('identityId')]");

@@ -40,6 +40,7 @@ describe('infra/main.bicep and main.parameters.json', () => {
       'environmentName',
       'exchangeClientId',
       'exchangeClientSecret',
+      'graphClientState',
       'signInClientId',
     ]);
     for (const [name] of required) expect(Object.keys(parameters.parameters), name).toContain(name);

@@ -81,14 +81,20 @@ describe('the template', () => {
     expect(secure.map((s) => s.name)).toEqual([
       'main.exchangeClientSecret',
       'main.signInClientSecret',
+      'main.graphClientState',
       'keyVault.secretValue',
       'keyVault.signInSecretValue',
+      'twoWaySync.clientState',
     ]);
     // The Exchange secret has no default; the sign-in registration's may be absent (empty: none).
     for (const { name, p } of secure)
       expect(p.defaultValue, name).toBe(name === 'main.signInClientSecret' ? '' : undefined);
     const values = resourcesOfType(main, 'Microsoft.KeyVault/vaults/secrets').map((s) => s.properties!.value);
-    expect(values).toEqual(["[parameters('secretValue')]", "[parameters('signInSecretValue')]"]);
+    expect(values).toEqual([
+      "[parameters('secretValue')]",
+      "[parameters('signInSecretValue')]",
+      "[parameters('clientState')]",
+    ]);
   });
 
   it('holds no key, connection string or secret literal, and no GUID but built-in role ids', () => {
@@ -119,26 +125,35 @@ describe('the template', () => {
   });
 
   it('grants the identity each built-in role once (Key Vault Secrets User once per secret), named with guid(...), on the narrowest scope', () => {
-    const assignments = resourcesOfType(main, 'Microsoft.Authorization/roleAssignments');
-    const roleIds = templates(main).find((t) => t.module === 'roles')!.template.variables?.roleIds as Record<
-      string,
-      string
-    >;
-    const granted = assignments.map((a) => {
-      const key = /variables\('roleIds'\)\.(\w+)\)\]$/.exec(String(a.properties!.roleDefinitionId))![1]!;
-      return { id: roleIds[key]!, a };
+    const granted = ['roles', 'twoWaySync'].flatMap((module) => {
+      const template = templates(main).find((t) => t.module === module)!.template;
+      const roleIds = template.variables?.roleIds as Record<string, string>;
+      return resourcesOfType(template, 'Microsoft.Authorization/roleAssignments').map((a) => {
+        const key = /variables\('roleIds'\)\.(\w+)\)\]$/.exec(String(a.properties!.roleDefinitionId))![1]!;
+        return { module, id: roleIds[key]!, a };
+      });
     });
+    const ids = (module: string) => granted.filter((g) => g.module === module).map((g) => g.id);
     // Key Vault Secrets User three times, each conditional: on the client secret, or (certificate type)
     // on the vault, and on the sign-in registration's secret when there is one.
     const KEY_VAULT_SECRETS_USER = '4633458b-17de-408a-b874-0445c86b69e6';
-    expect(granted.map((g) => g.id).sort()).toEqual(
+    expect(ids('roles').sort()).toEqual(
       [...Object.keys(BUILT_IN_ROLES), KEY_VAULT_SECRETS_USER, KEY_VAULT_SECRETS_USER].sort(),
     );
-    const onVault = granted.filter((g) => g.id === KEY_VAULT_SECRETS_USER).map((g) => g.a.condition);
+    const onVault = granted
+      .filter((g) => g.module === 'roles' && g.id === KEY_VAULT_SECRETS_USER)
+      .map((g) => g.a.condition);
     expect(onVault.sort()).toEqual([
       "[not(empty(parameters('keyVaultSecretName')))]",
       "[not(empty(parameters('signInSecretName')))]",
       "[parameters('readsCertificate')]",
+    ]);
+    // Two-way sync: receive and send on the notification queue, send on the back-office queue, read its secret.
+    expect(ids('twoWaySync').map((id) => BUILT_IN_ROLES[id]!.role)).toEqual([
+      'Azure Service Bus Data Receiver',
+      'Azure Service Bus Data Sender',
+      'Azure Service Bus Data Sender',
+      'Key Vault Secrets User',
     ]);
     for (const { id, a } of granted) {
       const { role } = BUILT_IN_ROLES[id]!;
@@ -192,7 +207,8 @@ describe('resources', () => {
     expect(onlyResource(main, 'Microsoft.ServiceBus/namespaces').properties).toMatchObject({
       disableLocalAuth: true,
     });
-    const queue = onlyResource(main, 'Microsoft.ServiceBus/namespaces/queues').properties!;
+    const queues = resourcesOfType(main, 'Microsoft.ServiceBus/namespaces/queues');
+    const queue = queues.find((q) => /parameters\('queueName'\)/.test(String(q.name)))!.properties!;
     expect(host.extensions.serviceBus.maxAutoLockRenewalDuration).toBe('00:05:00');
     // The session lock: renewed by the host for up to five minutes, taken over a minute after a crash.
     expect(queue.lockDuration).toBe('PT1M');

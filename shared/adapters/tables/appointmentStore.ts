@@ -23,6 +23,8 @@ interface MappingColumn {
   readonly mailbox: string;
   readonly eventId: string;
   readonly updatedAt: string;
+  /** The event's changeKey after the connector's last write (two-way sync's echo check). */
+  readonly changeKey?: string;
 }
 
 function stateOf(appointmentId: string, entity: Entity): AppointmentState | undefined {
@@ -48,6 +50,7 @@ function fromEntity(appointmentId: string, entity: Entity | undefined): StoredAp
     mailbox: m.mailbox,
     eventId: m.eventId,
     updatedAt: new Date(m.updatedAt),
+    ...optional('changeKey', m.changeKey),
   }));
   return {
     appointmentId,
@@ -65,6 +68,7 @@ function toProperties(stored: StoredAppointment): Entity {
     mailbox: m.mailbox,
     eventId: m.eventId,
     updatedAt: m.updatedAt.toISOString(),
+    ...optional('changeKey', m.changeKey),
   }));
   return {
     ...(state

@@ -1,11 +1,13 @@
 import type { AppointmentHistory } from '../../domain/appointmentHistory';
 import type { AppointmentStore, FailureIndex, ResourceStore, TransactionStore } from '../../domain/ports';
 import type { ManualReplayLog } from '../../domain/replayAudit';
+import type { MailboxSyncStore } from '../../domain/twoWayPorts';
 import type { ServiceConnection } from '../../settings';
 import { TableAppointmentHistory } from './appointmentHistory';
 import { TableAppointmentStore } from './appointmentStore';
 import { TableFailureDays } from './failureDays';
 import { TableFailureIndex } from './failureIndex';
+import { TableMailboxSyncStore } from './mailboxSyncStore';
 import { TableManualReplayLog } from './manualReplays';
 import { CachedResourceStore } from './resourceCache';
 import { TableResourceStore } from './resourceStore';
@@ -23,6 +25,7 @@ export interface TableStores {
   readonly failureDays: TableFailureDays;
   readonly history: AppointmentHistory;
   readonly manualReplays: ManualReplayLog;
+  readonly mailboxSync: MailboxSyncStore;
   /** Table operations made so far (each call that reaches the service, each listing page), for benchmarks. */
   operationCount(): number;
   /** Entities read so far (point reads and listing pages), for benchmarks. */
@@ -45,6 +48,7 @@ export function createTableStores(
     failureDays: new TableFailureDays(tables, options.now),
     history: new TableAppointmentHistory(tables),
     manualReplays: new TableManualReplayLog(tables),
+    mailboxSync: new TableMailboxSyncStore(tables),
     operationCount: () => tables.operations,
     entityReads: () => tables.entitiesRead,
   };

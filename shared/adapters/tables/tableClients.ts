@@ -3,7 +3,13 @@ import type { ServiceConnection } from '../../settings';
 import { azureCredential } from '../azureCredential';
 import { statusOf, unlessMissing } from './restErrors';
 
-export type TableName = 'Transactions' | 'Failures' | 'Pending' | 'Appointments' | 'Resources';
+export type TableName =
+  | 'Transactions'
+  | 'Failures'
+  | 'Pending'
+  | 'Appointments'
+  | 'Resources'
+  | 'MailboxSync';
 
 export type Entity = Record<string, unknown>;
 

@@ -9,6 +9,8 @@ export interface StoredEvent {
   readonly id: string;
   readonly transactionId: string;
   readonly payload: GraphEventPayload;
+  /** Changes on every write, as Exchange's does. */
+  readonly changeKey: string;
 }
 
 export interface GraphCall {
@@ -108,17 +110,21 @@ export class InMemoryExchange {
     createEvent: async (mailbox, event, transactionId) => {
       const calendar = this.enter('create', mailbox);
       const existing = [...calendar.values()].find((e) => e.transactionId === transactionId);
-      if (existing) return existing.id;
+      if (existing) return { eventId: existing.id, changeKey: existing.changeKey };
       this.sequence++;
       const id = `AAMkAG-in-memory-${this.sequence}`;
-      calendar.set(id, { id, transactionId, payload: structuredClone(event) });
-      return id;
+      const changeKey = `ck-${this.sequence}`;
+      calendar.set(id, { id, transactionId, payload: structuredClone(event), changeKey });
+      return { eventId: id, changeKey };
     },
     updateEvent: async (mailbox, eventId, event) => {
       const calendar = this.enter('update', mailbox, eventId);
       const existing = calendar.get(eventId);
       if (!existing) throw graphAnswers.itemNotFound('update', mailbox);
-      calendar.set(eventId, { ...existing, payload: structuredClone(event) });
+      this.sequence++;
+      const changeKey = `ck-${this.sequence}`;
+      calendar.set(eventId, { ...existing, payload: structuredClone(event), changeKey });
+      return { eventId, changeKey };
     },
     deleteEvent: async (mailbox, eventId) => {
       const calendar = this.enter('delete', mailbox, eventId);

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTableStores } from '../../shared/adapters/tables';
+import type { MailboxSyncStore, ObservedEvent } from '../../shared/domain/twoWayPorts';
+import { type RunningAzurite, startAzurite } from '../../stand-ins/azurite';
+
+let azurite: RunningAzurite;
+let store: MailboxSyncStore;
+
+beforeAll(async () => {
+  azurite = await startAzurite();
+  store = createTableStores(
+    { kind: 'connectionString', connectionString: azurite.connectionString },
+    { tablePrefix: 'sync' },
+  ).mailboxSync;
+});
+
+afterAll(async () => {
+  await azurite?.stop();
+});
+
+describe('MailboxSync on Azurite', () => {
+  it('keeps one subscription per mailbox, found by mailbox (any case) or by subscription id', async () => {
+    const expiresAt = new Date('2026-12-08T09:00:00Z');
+    await store.putSubscription({ mailbox: 'Room/4#@contoso.example', subscriptionId: 'S-1', expiresAt });
+    await store.putSubscription({ mailbox: 'room/4#@contoso.example', subscriptionId: 'S-2', expiresAt });
+    await store.putSubscription({ mailbox: 'other@contoso.example', subscriptionId: 'S-3', expiresAt });
+    expect(await store.getSubscription('ROOM/4#@contoso.example')).toEqual({
+      mailbox: 'room/4#@contoso.example',
+      subscriptionId: 's-2',
+      expiresAt,
+    });
+    expect((await store.findSubscription('S-3'))?.mailbox).toBe('other@contoso.example');
+    expect(await store.findSubscription('S-1')).toBeUndefined();
+    expect((await store.listSubscriptions()).map((s) => s.subscriptionId).sort()).toEqual(['s-2', 's-3']);
+    await store.deleteSubscription('other@contoso.example');
+    await store.deleteSubscription('never@contoso.example');
+    expect(await store.findSubscription('S-3')).toBeUndefined();
+  });
+
+  it('keeps and forgets a delta link per mailbox', async () => {
+    const link = `https://graph.microsoft.com/v1.0/users/x/calendarView/delta?$deltatoken=${'t'.repeat(2000)}`;
+    await store.putDeltaLink('room@contoso.example', link);
+    expect(await store.getDeltaLink('Room@Contoso.example')).toBe(link);
+    await store.putDeltaLink('room@contoso.example', undefined);
+    expect(await store.getDeltaLink('room@contoso.example')).toBeUndefined();
+  });
+
+  it('keeps observed events per mailbox, tag and all, with Exchange ids that need encoding', async () => {
+    const tagged: ObservedEvent = {
+      mailbox: 'room@contoso.example',
+      eventId: 'AAMkAG+/abc==',
+      tag: { appointmentId: 'A/1', resourceId: 'R 7' },
+      changeKey: 'ck+/=',
+      start: '2026-12-01T09:00:00Z',
+      end: '2026-12-01T10:00:00Z',
+      isAllDay: false,
+      response: 'declined',
+      details: 'abc123',
+      seenAt: new Date('2026-12-01T08:00:00Z'),
+    };
+    const foreign: ObservedEvent = { mailbox: 'room@contoso.example', eventId: 'E-2', seenAt: new Date(0) };
+    await store.putObserved(tagged);
+    await store.putObserved(foreign);
+    await store.putObserved({ ...foreign, mailbox: 'other@contoso.example' });
+    expect(await store.getObserved('room@contoso.example', 'AAMkAG+/abc==')).toEqual(tagged);
+    expect(await store.getObserved('room@contoso.example', 'E-2')).toEqual(foreign);
+    expect((await store.listObserved('room@contoso.example')).map((o) => o.eventId).sort()).toEqual([
+      'AAMkAG+/abc==',
+      'E-2',
+    ]);
+    await store.deleteObserved('room@contoso.example', 'AAMkAG+/abc==');
+    expect(await store.getObserved('room@contoso.example', 'AAMkAG+/abc==')).toBeUndefined();
+    expect(await store.listObserved('other@contoso.example')).toHaveLength(1);
+  });
+});
