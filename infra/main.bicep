@@ -172,6 +172,8 @@ var clientSecretName = 'exchange-client-secret'
 var signInSecretName = 'sign-in-client-secret'
 // The one route served without sign-in (functions/healthProbe.ts, under host.json's route prefix).
 var healthProbePath = '/api/health/probe'
+// Graph's change notifications carry no Entra token: the webhook authenticates them by clientState.
+var graphWebhookPaths = ['/api/graph/notifications', '/api/graph/lifecycle']
 var keyVaultName = empty(keyVaultNameSalt) ? 'kv-${resourceToken}' : 'kv-${uniqueString(resourceToken, keyVaultNameSalt)}'
 // The connector's tables (named in shared/adapters/tables/); the code creates a missing one too.
 var connectorTables = [
@@ -470,12 +472,7 @@ module authentication 'modules/authentication.bicep' = {
     tenantId: subscription().tenantId
     // App Service Authentication reads the sign-in registration's secret from this app setting.
     credentialSettingName: empty(signInClientSecret) ? '' : 'MICROSOFT_PROVIDER_AUTHENTICATION_SECRET'
-    // Graph's change notifications carry no Entra token: the webhook checks their clientState.
-    excludedPaths: [
-      healthProbePath
-      '/api/graph/notifications'
-      '/api/graph/lifecycle'
-    ]
+    excludedPaths: concat([healthProbePath], graphWebhookPaths)
   }
 }
 

@@ -37,9 +37,16 @@ describe('authsettingsV2 on the Function App', () => {
     expect(parameters.appName).toEqual({ value: "[reference('functionApp').outputs.name.value]" });
   });
 
-  it('excludes the health probe route only, as the functions and host.json name it', () => {
-    expect(parameters.excludedPaths).toEqual({ value: ["[variables('healthProbePath')]"] });
+  it("excludes the health probe and Graph's webhook only, as the functions and host.json name them", () => {
+    expect(parameters.excludedPaths).toEqual({
+      value: "[concat(createArray(variables('healthProbePath')), variables('graphWebhookPaths'))]",
+    });
     expect(main.variables?.healthProbePath).toBe(`/${hostRoutePrefix()}/${HEALTH_PROBE_ROUTE}`);
+    const webhook = readFileSync(join(root, 'functions', 'graphNotifications.ts'), 'utf8');
+    expect(webhook).toContain("route: 'graph/{channel}'");
+    expect(main.variables?.graphWebhookPaths).toEqual(
+      ['notifications', 'lifecycle'].map((channel) => `/${hostRoutePrefix()}/graph/${channel}`),
+    );
   });
 
   it('signs in with the sign-in registration of the parameter, accepting its v1 and v2 tokens', () => {
@@ -64,6 +71,7 @@ describe('authsettingsV2 on the Function App', () => {
     expect(secrets.map((s) => s.condition)).toEqual([
       "[parameters('holdsSecret')]",
       "[not(empty(parameters('signInSecretValue')))]",
+      "[variables('enabled')]",
     ]);
   });
 
@@ -91,6 +99,7 @@ describe('the HTTP functions behind it', () => {
       'errorsApi.ts',
       'errorsExport.ts',
       'errorsPage.ts',
+      'graphNotifications.ts',
       'health.ts',
       'healthProbe.ts',
       'replayTransaction.ts',
@@ -98,7 +107,8 @@ describe('the HTTP functions behind it', () => {
     for (const { file, source } of http) {
       expect(source, file).toContain("authLevel: 'anonymous'");
       expect(source, file).not.toContain("authLevel: 'function'");
-      if (file !== 'healthProbe.ts')
+      // The probe answers monitoring; Graph's webhook checks each notification's clientState instead.
+      if (file !== 'healthProbe.ts' && file !== 'graphNotifications.ts')
         expect(source, file).toMatch(/handler: requireRole\(ERRORS_(READ|REPLAY), /);
     }
   });
