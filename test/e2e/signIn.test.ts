@@ -68,7 +68,13 @@ beforeAll(async () => {
   await harness.send(change);
   transient = await harness.waitForTransaction(change.changeId, (row) => row.code === 'DSEX040');
   const messageId = randomUUID();
-  await harness.sender.sendMessages({ body: BROKEN, messageId, contentType: 'application/json' });
+  // An unreadable body names no appointment: the back office's session falls back to the message id.
+  await harness.sender.sendMessages({
+    body: BROKEN,
+    messageId,
+    contentType: 'application/json',
+    sessionId: messageId,
+  });
   invalid = await harness.waitForTransaction(`message:${messageId}`, (row) => row.code === 'DSEX050');
 }, 60_000);
 
