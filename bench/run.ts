@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { coldStart } from './coldStart';
 import { benchAt, printComparison } from './compare';
 import { multiResource } from './multiResource';
@@ -29,6 +31,14 @@ function benchmarks(quick: boolean): Record<string, Benchmark> {
         concurrency: 256,
         label: '20 mailboxes',
       }),
+    '20host': () =>
+      throughput({
+        changes: size(5_000, 1_000),
+        mailboxes: 20,
+        latencyMs: 50,
+        concurrency: hostConcurrency(),
+        label: '20 mailboxes, host.json concurrency',
+      }),
     '200': () =>
       throughput({
         changes: size(10_000, 1_000),
@@ -43,6 +53,16 @@ function benchmarks(quick: boolean): Record<string, Benchmark> {
     cold: () => coldStart(size(7, 3)),
     speeds: () => standInSpeeds(size(7, 3)),
   };
+}
+
+/** How many messages one instance's Functions host hands the connector at once (host.json). */
+function hostConcurrency(): number {
+  const host = JSON.parse(readFileSync(join(__dirname, '..', 'host.json'), 'utf8')) as {
+    extensions?: { serviceBus?: { maxConcurrentCalls?: number } };
+  };
+  const calls = host.extensions?.serviceBus?.maxConcurrentCalls;
+  if (calls === undefined) throw new Error('host.json sets no extensions.serviceBus.maxConcurrentCalls');
+  return calls;
 }
 
 /** The 1, 5 and 15 minute load averages: the machine is shared, so every figure carries it. */
@@ -73,11 +93,13 @@ async function main(): Promise<void> {
   const all = benchmarks(quick);
   const only = option('--only')?.split(',') ?? Object.keys(all);
   const figures: Figure[] = [];
+  const loads: Record<string, string> = {};
   for (const name of only) {
     const benchmark = all[name];
     if (!benchmark) throw new Error(`no benchmark named ${name}; known: ${Object.keys(all).join(', ')}`);
     const started = Date.now();
-    process.stderr.write(`running ${name} (load ${load()})…\n`);
+    loads[name] = load();
+    process.stderr.write(`running ${name} (load ${loads[name]})…\n`);
     figures.push(...(await benchmark()));
     process.stderr.write(`  ${name} took ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   }
@@ -88,6 +110,7 @@ async function main(): Promise<void> {
   const file = writeResults({
     command,
     load: load(),
+    loadAtStart: loads,
     figures,
     ...(ref && before ? { compare: { ref, ...before } } : {}),
   });

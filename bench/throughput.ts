@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { buildConnector, type Connector } from '../shared/connector';
 import type { Environment } from '../shared/settings';
-import { type RemoteStandIns, remoteStandIns } from './remoteStandIns';
+import { type Readings, type RemoteStandIns, remoteStandIns } from './remoteStandIns';
 import { type Figure, inParallel, median, percentile } from './report';
 
 const quiet = { info: () => {}, error: () => {} };
@@ -116,6 +116,7 @@ export async function throughput(options: {
     const b = `1 throughput (${options.label})`;
     const per = (value: number) => Number(value.toFixed(2));
     return [
+      ...slotFigures(b, counters, { ...options, seconds, achieved }),
       {
         benchmark: b,
         figure: `changes per second (${options.changes.toLocaleString('en')} creates, ${options.mailboxes} mailboxes, ${options.latencyMs} ms latency, ${options.concurrency} in flight)`,
@@ -190,6 +191,39 @@ export async function throughput(options: {
     await connector.close();
     await standIns.stop();
   }
+}
+
+/**
+ * Whether the connector leaves Graph's slots idle, from the time Graph held each admitted request
+ * (latency and the stand-ins' own delays included): the slots busy per mailbox, time-averaged, and
+ * the fraction of the ceiling that hold time allows (4 slots per mailbox / mean hold).
+ */
+function slotFigures(
+  benchmark: string,
+  counters: Readings,
+  run: { mailboxes: number; latencyMs: number; seconds: number; achieved: number },
+): Figure[] {
+  const held = counters.graphHeldMs;
+  if (held === undefined || counters.totalRequests === 0) return [];
+  const meanHoldMs = held / counters.totalRequests;
+  const busy = held / (run.seconds * 1000) / run.mailboxes;
+  const allowed = (run.mailboxes * 4) / (meanHoldMs / 1000);
+  return [
+    {
+      benchmark,
+      figure: 'Graph slots busy per mailbox, time-averaged (of 4)',
+      value: Number(busy.toFixed(2)),
+      unit: `slots (Graph held a request ${meanHoldMs.toFixed(1)} ms on average, latency ${run.latencyMs} ms)`,
+      goal: 'report (near 4: no idle slots)',
+    },
+    {
+      benchmark,
+      figure: 'fraction of the ceiling at the hold time Graph took',
+      value: Number((run.achieved / allowed).toFixed(3)),
+      unit: `of ${Math.round(allowed).toLocaleString('en')} req/s`,
+      goal: 'report',
+    },
+  ];
 }
 
 /** Benchmark 6: the connector's own CPU per change (stand-ins in another process, zero latency). */
