@@ -9,6 +9,8 @@ const root = join(__dirname, '..');
 export interface Results {
   readonly ranAt: string;
   readonly load: string;
+  /** The load average when each benchmark started (absent from results of older benches). */
+  readonly loadAtStart?: Readonly<Record<string, string>>;
   readonly figures: readonly Figure[];
 }
 

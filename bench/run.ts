@@ -133,6 +133,11 @@ async function main(): Promise<void> {
       ? {
           ranAt: refRuns[0]?.ranAt ?? '',
           load: refRuns.map((r) => r.load).join(' | '),
+          loadAtStart: Object.fromEntries(
+            refRuns.flatMap((r, i) =>
+              Object.entries(r.loadAtStart ?? {}).map(([name, l]) => [name.replace(/#\d+$/, `#${i + 1}`), l]),
+            ),
+          ),
           figures: medianOfRounds(refRuns.map((r) => r.figures)),
         }
       : undefined;
