@@ -3,12 +3,13 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { coldStart } from './coldStart';
 import { printComparison, type Results, refTree } from './compare';
+import { handlerCpu } from './handlerCpu';
 import { multiResource } from './multiResource';
 import { type Figure, machine, printFigures, writeResults } from './report';
 import { retryPassCost } from './retryPassCost';
 import { medianOfRounds } from './rounds';
 import { standInSpeeds } from './standInSpeeds';
-import { handlerCpu, throughput } from './throughput';
+import { throughput } from './throughput';
 
 type Benchmark = () => Promise<Figure[]> | Figure[];
 

@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { buildConnector, type Connector } from '../shared/connector';
 import type { Environment } from '../shared/settings';
 import { type Readings, type RemoteStandIns, remoteStandIns } from './remoteStandIns';
-import { type Figure, inParallel, median, percentile } from './report';
+import { type Figure, inParallel } from './report';
 
-const quiet = { info: () => {}, error: () => {} };
-
-const WARM_UP = 100;
+/** An operational log that drops every line (the benchmarks measure the work, not the sink). */
+export const quiet = { info: () => {}, error: () => {} };
 
 export function change(
   appointmentId: string,
@@ -52,7 +51,8 @@ export function benchConnector(standIns: RemoteStandIns): Connector {
   return buildConnector(env);
 }
 
-function cpuMs(since: NodeJS.CpuUsage): number {
+/** CPU time this process used since `since`, in ms. */
+export function cpuMs(since: NodeJS.CpuUsage): number {
   const used = process.cpuUsage(since);
   return (used.user + used.system) / 1000;
 }
@@ -224,41 +224,4 @@ function slotFigures(
       goal: 'report',
     },
   ];
-}
-
-/** Benchmark 6: the connector's own CPU per change (stand-ins in another process, zero latency). */
-export async function handlerCpu(changes = 400): Promise<Figure[]> {
-  const standIns = await remoteStandIns();
-  const connector = benchConnector(standIns);
-  try {
-    const processor = connector.processor(quiet);
-    const samples: number[] = [];
-    // The first 100 changes warm up the JIT, the TLS and HTTP connections and the caches.
-    for (let i = 0; i < changes + WARM_UP; i++) {
-      const body = change(`CPU-${i}`, 1, [`cpu-${i % 20}@${standIns.tenant.domain}`]);
-      const before = process.cpuUsage();
-      await processor.process(body);
-      if (i >= WARM_UP) samples.push(cpuMs(before));
-    }
-    return [
-      {
-        benchmark: '6 connector CPU',
-        figure: 'CPU per change (create of one resource, warm), median',
-        value: Number(median(samples).toFixed(2)),
-        unit: 'ms',
-        goal: '≤ 3 ms',
-        met: median(samples) <= 3,
-      },
-      {
-        benchmark: '6 connector CPU',
-        figure: 'CPU per change, p95',
-        value: Number(percentile(samples, 95).toFixed(2)),
-        unit: 'ms',
-        goal: 'report',
-      },
-    ];
-  } finally {
-    await connector.close();
-    await standIns.stop();
-  }
 }
