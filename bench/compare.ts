@@ -9,6 +9,8 @@ const root = join(__dirname, '..');
 export interface Results {
   readonly ranAt: string;
   readonly load: string;
+  /** The load average when each benchmark started (absent from results of older benches). */
+  readonly loadAtStart?: Readonly<Record<string, string>>;
   readonly figures: readonly Figure[];
 }
 
@@ -17,31 +19,46 @@ function run(command: string, args: readonly string[], cwd: string): void {
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed in ${cwd}`);
 }
 
-/**
- * The same benchmarks (this tree's bench/) run against the connector of another commit: a
- * detached worktree of `ref` with this bench/ copied in and this node_modules linked.
- */
-export function benchAt(ref: string, args: readonly string[]): Results {
+/** Another commit's connector, checked out once and benchmarked as often as asked. */
+export interface RefTree {
+  /** The same benchmarks (this tree's bench/) run against that commit's connector. */
+  bench(args: readonly string[]): Results;
+  remove(): void;
+}
+
+/** A detached worktree of `ref` with this bench/ copied in, this node_modules linked, and built. */
+export function refTree(ref: string): RefTree {
   const tree = mkdtempSync(join(tmpdir(), 'bench-compare-'));
   run('git', ['worktree', 'add', '--detach', '--force', tree, ref], root);
+  const remove = () => run('git', ['worktree', 'remove', '--force', tree], root);
   try {
     symlinkSync(join(root, 'node_modules'), join(tree, 'node_modules'));
     cpSync(join(root, 'bench'), join(tree, 'bench'), { recursive: true });
-    rmSync(join(tree, 'bench', 'results.json'), { force: true });
     run(
       process.execPath,
       [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
       tree,
     );
-    // The tree's own sandbox CA, trusted by the run it starts (as `npm run bench` does).
-    const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-    run(process.execPath, [tsx, join('scripts', 'withSandboxCa.ts'), join('bench', 'run.ts'), ...args], tree);
-    const file = join(tree, 'bench', 'results.json');
-    if (!existsSync(file)) throw new Error(`the run at ${ref} wrote no results`);
-    return JSON.parse(readFileSync(file, 'utf8')) as Results;
-  } finally {
-    run('git', ['worktree', 'remove', '--force', tree], root);
+  } catch (error) {
+    remove();
+    throw error;
   }
+  const file = join(tree, 'bench', 'results.json');
+  const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  return {
+    bench: (args) => {
+      rmSync(file, { force: true });
+      // The tree's own sandbox CA, trusted by the run it starts (as `npm run bench` does).
+      run(
+        process.execPath,
+        [tsx, join('scripts', 'withSandboxCa.ts'), join('bench', 'run.ts'), ...args],
+        tree,
+      );
+      if (!existsSync(file)) throw new Error(`the run at ${ref} wrote no results`);
+      return JSON.parse(readFileSync(file, 'utf8')) as Results;
+    },
+    remove,
+  };
 }
 
 function key(figure: Figure): string {

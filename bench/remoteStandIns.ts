@@ -8,6 +8,8 @@ export interface Readings {
   /** Most requests in flight to any one mailbox. */
   readonly peakConcurrency: number;
   readonly tokenRequests: number;
+  /** Milliseconds Graph held admitted requests, summed (absent from stand-ins that do not count it). */
+  readonly graphHeldMs?: number;
   /** CPU time the stand-ins' process has used since it started, in ms. */
   readonly cpuMs: number;
 }

@@ -62,7 +62,13 @@ export function printFigures(figures: readonly Figure[]): void {
   for (const row of rows) console.log(line(row));
 }
 
-export function writeResults(results: { command: string; load: string; figures: readonly Figure[] }): string {
+export function writeResults(results: {
+  command: string;
+  load: string;
+  /** The load average when each benchmark started, by name. */
+  loadAtStart: Readonly<Record<string, string>>;
+  figures: readonly Figure[];
+}): string {
   const file = join(__dirname, 'results.json');
   mkdirSync(__dirname, { recursive: true });
   const { command, ...rest } = results;

@@ -65,6 +65,8 @@ export interface GraphCounterSummary {
   readonly requestsByMailbox: Readonly<Record<string, number>>;
   readonly peakConcurrencyByMailbox: Readonly<Record<string, number>>;
   readonly throttled: Readonly<Record<ThrottleReason, number>>;
+  /** Milliseconds admitted requests held a mailbox slot, summed: from admission to the answer (latency included). */
+  readonly heldMs: number;
 }
 
 /** What the Graph server was asked, for tests and benchmarks. Mailboxes are matched case-insensitively. */
@@ -109,6 +111,7 @@ class RingLog<T> {
 
 export class GraphCounters implements GraphCounterReadings {
   totalRequests = 0;
+  private heldMs = 0;
   private readonly requestsByMailbox = new Map<string, number>();
   private readonly peakByMailbox = new Map<string, number>();
   private readonly createdByTransaction = new Map<string, number>();
@@ -144,6 +147,11 @@ export class GraphCounters implements GraphCounterReadings {
 
   observeConcurrency(mailbox: string, inFlight: number): void {
     if (inFlight > (this.peakByMailbox.get(mailbox) ?? 0)) this.peakByMailbox.set(mailbox, inFlight);
+  }
+
+  /** An admitted request gave its mailbox slot back after `ms`. */
+  recordHeld(ms: number): void {
+    this.heldMs += ms;
   }
 
   recordThrottled(reason: ThrottleReason): void {
@@ -185,11 +193,13 @@ export class GraphCounters implements GraphCounterReadings {
       requestsByMailbox: Object.fromEntries(this.requestsByMailbox),
       peakConcurrencyByMailbox: Object.fromEntries(this.peakByMailbox),
       throttled: { ...this.throttledBy },
+      heldMs: this.heldMs,
     };
   }
 
   reset(): void {
     this.totalRequests = 0;
+    this.heldMs = 0;
     this.requestsByMailbox.clear();
     this.peakByMailbox.clear();
     this.createdByTransaction.clear();

@@ -115,12 +115,14 @@ async function answer(
     await state.pauses.delay(latency);
     return error(graphErrors.throttled(THROTTLED_LIMIT_NAMES[admission.reason], admission.retryAfterSeconds));
   }
+  const admittedAt = performance.now();
   try {
     const scenario = state.failures.take(mailbox);
     await state.pauses.delay(latency);
     return scenario ? scenarioReply(state, scenario, route) : await operate(state, call, route, resolved);
   } finally {
     admission.release();
+    state.counters.recordHeld(performance.now() - admittedAt);
   }
 }
 

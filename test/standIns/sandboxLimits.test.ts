@@ -249,7 +249,9 @@ describe('Graph sandbox: counters', () => {
     expect(counters.requestLog()).toHaveLength(3);
     expect(counters.requests(room)).toBe(5);
     expect(counters.summary()).toMatchObject({ totalRequests: 5, requestsByMailbox: { [room]: 5 } });
+    expect(counters.summary().heldMs).toBeGreaterThan(0);
     connected.sandbox.graph.reset();
+    expect(counters.summary().heldMs).toBe(0);
     expect(counters.requestLog()).toEqual([]);
     expect(counters.requests(room)).toBe(0);
     expect(counters.eventsCreated(room, '1')).toBe(0);
