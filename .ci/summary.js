@@ -3,10 +3,12 @@
 // counts as a failure and is named with its error, so the end of CI's output says what broke.
 const fs = require('node:fs');
 
+// The first lines of an error, each cut short: a counterexample can be megabytes long.
 const firstLines = (text) =>
   String(text ?? '')
     .split('\n')
     .slice(0, 6)
+    .map((line) => (line.length > 300 ? `${line.slice(0, 300)}…` : line))
     .join('\n      ');
 let passed = 0;
 let failed = 0;

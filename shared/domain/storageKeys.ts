@@ -1,4 +1,4 @@
-import { ID_KEY_MAX_BYTES } from './storageLimits';
+import { ID_KEY_MAX_LENGTH } from './storageLimits';
 
 /**
  * The one encoding rule of Table Storage keys: keys forbid `/ \ # ?` and control characters, so
@@ -41,8 +41,8 @@ export function textProblem(field: string, value: string): string | undefined {
 export function keyProblem(field: string, id: string): string | undefined {
   const malformed = textProblem(field, id);
   if (malformed) return malformed;
-  const bytes = storageKey(id).length;
-  return bytes > ID_KEY_MAX_BYTES
-    ? `${field} is ${bytes} bytes once encoded for a storage key; at most ${ID_KEY_MAX_BYTES}`
+  const length = storageKey(id).length;
+  return length > ID_KEY_MAX_LENGTH
+    ? `${field} is ${length} characters once encoded for a storage key; at most ${ID_KEY_MAX_LENGTH}`
     : undefined;
 }

@@ -4,22 +4,23 @@ import { MAX_MAILBOX_LENGTH } from './changeMessageFormats';
  * them: one module, so the validation, the row builder and the docs name the same figures. Sizes of
  * text are in UTF-16 code units (JavaScript string length) unless they say bytes.
  *
- * Table Storage: a PartitionKey or RowKey holds at most 1 KiB; an entity at most 1 MiB (strings
+ * Table Storage: a PartitionKey or RowKey holds at most 1,024 characters (Azurite, the local
+ * stand-in, 512: the connector keeps within both); an entity at most 1 MiB (strings
  * count 2 bytes per code unit) and 255 properties; a string property at most 64 KiB (32 Ki code
  * units). Its DateTime starts at 1601-01-01T00:00:00Z. Exchange stores no date after 4500-08-31.
  */
 
-/** A PartitionKey or RowKey of Table Storage, in bytes of its encoded (ASCII) form. */
-export const TABLE_KEY_MAX_BYTES = 1024;
+/** A PartitionKey or RowKey of Table Storage, in characters of its encoded (ASCII) form. */
+export const TABLE_KEY_MAX_LENGTH = 512;
 
 /** `tx-` and 24 hex digits (see `transactionIdFor`). */
 export const TRANSACTION_ID_LENGTH = 27;
 
 /**
  * The longest storage key an id from a message may have. The retry index's row key is the
- * appointment id's key, `|`, then the transaction id, so an id leaves room for those 28 bytes.
+ * appointment id's key, `|`, then the transaction id, so an id leaves room for those 28 characters.
  */
-export const ID_KEY_MAX_BYTES = TABLE_KEY_MAX_BYTES - 1 - TRANSACTION_ID_LENGTH;
+export const ID_KEY_MAX_LENGTH = TABLE_KEY_MAX_LENGTH - 1 - TRANSACTION_ID_LENGTH;
 
 /** Earliest instant a message may carry: Table Storage's first DateTime (and Windows' FILETIME epoch). */
 export const EARLIEST_DATE_TIME = '1601-01-01T00:00:00Z';

@@ -33,7 +33,9 @@ describe('hostile ids and sizes through the queue: a row, never a dead letter', 
       upsert('€'.repeat(200), 1, [{ id: 'R-1', mailbox: mailbox('room') }]),
     );
     expect(row.code).toBe('DSEX050');
-    expect(row.message).toContain('appointmentId is 1800 bytes once encoded for a storage key; at most 996');
+    expect(row.message).toContain(
+      'appointmentId is 1800 characters once encoded for a storage key; at most 484',
+    );
   });
 
   it('a 245 KB message with 500 resources is recorded as DSEX050 naming the cap, without a Graph call', async () => {

@@ -1,7 +1,7 @@
 import type { TableEntity } from '@azure/data-tables';
 
 /** Table Storage's limits on one entity (https://learn.microsoft.com/rest/api/storageservices/understanding-the-table-service-data-model). */
-export const ENTITY_LIMITS = { bytes: 1024 * 1024, properties: 255, stringChars: 32 * 1024, keyChars: 1024 };
+export const ENTITY_LIMITS = { bytes: 1024 * 1024, properties: 255, stringChars: 32 * 1024, keyChars: 512 };
 
 function valueBytes(value: unknown): number {
   if (typeof value === 'string') return 4 + value.length * 2;

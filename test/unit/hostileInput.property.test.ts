@@ -1,7 +1,7 @@
 /**
  * The fast variant of test/e2e/hostileInput.property.test.ts: the same hostile messages handed to
  * the change processor on in-memory ports that refuse what Table Storage refuses (keys the adapters'
- * rule cannot encode or over 1 KiB, entities over 1 MiB, 255 properties or 64 KiB a string). For
+ * rule cannot encode or over 512 characters, entities over 1 MiB, 255 properties or 64 KiB a string). For
  * every message: it resolves, with exactly one row carrying a catalogue code (or Success).
  * Fixed seed; RUNS messages (a few seconds).
  */

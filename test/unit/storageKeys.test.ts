@@ -36,13 +36,16 @@ describe('change message: ids that become Table Storage keys', () => {
   it('rejects an id whose encoded key is over the budget, though it is within 200 characters', () => {
     expect(rejection(appointment(EUROS, 1, [room('R1')]))).toEqual({
       field: 'appointmentId',
-      reason: 'appointmentId is 1800 bytes once encoded for a storage key; at most 996',
+      reason: 'appointmentId is 1800 characters once encoded for a storage key; at most 484',
     });
     expect(rejection(appointment('A-1', 1, [room(EUROS)]))?.reason).toBe(
-      'appointment.resources[0].id is 1800 bytes once encoded for a storage key; at most 996',
+      'appointment.resources[0].id is 1800 characters once encoded for a storage key; at most 484',
     );
-    // 200 reserved ASCII characters encode to 600 bytes: still a key.
-    expect(parseChangeMessage(appointment('/'.repeat(200), 1, [room('R1', { id: '#?\\' })])).ok).toBe(true);
+    // A reserved ASCII character encodes to 3: 161 of them (483) are still a key, 162 (486) are not.
+    expect(parseChangeMessage(appointment('/'.repeat(161), 1, [room('R1', { id: '#?\\' })])).ok).toBe(true);
+    expect(rejection(appointment('/'.repeat(162), 1, [room('R1')]))?.reason).toBe(
+      'appointmentId is 486 characters once encoded for a storage key; at most 484',
+    );
   });
 
   it('rejects a lone surrogate in free text (Exchange and Table Storage store UTF-16 pairs only)', () => {

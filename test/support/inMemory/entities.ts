@@ -24,7 +24,8 @@ export function nextEtag(): string {
 
 /**
  * A key as Table Storage takes it: encoded by the adapters' rule (which throws on a lone
- * surrogate) and at most 1 KiB, else the 400 the service answers.
+ * surrogate) and at most 512 characters (Azurite's limit; Azure's is 1,024), else the 400 the
+ * service answers.
  */
 export function tableKey(...parts: readonly string[]): string {
   const key = parts.map((part) => encodeKey(part)).join('|');
