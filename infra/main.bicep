@@ -181,7 +181,6 @@ var connectorTables = [
   'Failures'
   'Pending'
   'Appointments'
-  'Mappings'
   'Resources'
   'MailboxSync'
 ]

@@ -117,7 +117,7 @@ resource storageQueueContributor 'Microsoft.Authorization/roleAssignments@2022-0
   }
 }
 
-// The connector's tables (Transactions, Mappings, Appointments, Resources, ...); includes creating a
+// The connector's tables (Transactions, Appointments, Resources, ...); includes creating a
 // missing table.
 resource storageTableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, principalId, roleIds.storageTableDataContributor)
