@@ -242,6 +242,18 @@ describe('ChangeProcessor: deletes (DSEX020, DSEX021)', () => {
     expect((await c.mappings.listMappings('A-1')).map((m) => m.resourceId)).toEqual(['R2']);
   });
 
+  it('a redelivered change whose delete fails otherwise (503) records that failure as on a first delivery', async () => {
+    const c = core();
+    await c.processor.process(appointment('A-1', 1, [R1]));
+    c.exchange.fail(R1.mailbox, graphAnswers.unavailable, { action: 'delete' });
+    const row = await c.processor.process(appointment('A-1', 2, [R2]), {
+      messageId: 'm-2',
+      deliveryCount: 2,
+    });
+    expect(outcome(row)).toEqual(firstTry('Failed', 'DSEX040'));
+    expect(c.exchange.events(R1.mailbox)).toHaveLength(1);
+  });
+
   it('on its first delivery (deliveryCount 1) the same change records the event already gone as DSEX021', async () => {
     const c = core();
     await c.processor.process(appointment('A-1', 1, [R1]));
