@@ -105,7 +105,7 @@ export class ChangeProcessor {
       appointmentId,
       snapshot,
       mappings,
-      redelivered,
+      deletesMayBeDone: redelivered,
       ...(changedAt ? { changedAt } : {}),
     });
     const older = fullySynced(result) ? stored.openTransactions.filter((id) => id !== transactionId) : [];

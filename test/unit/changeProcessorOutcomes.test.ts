@@ -232,12 +232,7 @@ describe('ChangeProcessor: deletes (DSEX020, DSEX021)', () => {
     expect(outcome(row)).toEqual({ status: 'Success', code: null, attempts: 1, nextAttemptAt: null });
     expect(row?.resources.map((r) => [r.resourceId, r.action, r.status, r.message])).toEqual([
       ['R2', 'create', 'Success', 'Event created.'],
-      [
-        'R1',
-        'delete',
-        'Success',
-        'Event already deleted, most likely by an earlier delivery of this change.',
-      ],
+      ['R1', 'delete', 'Success', 'Event already deleted, most likely by another sync of this appointment.'],
     ]);
     expect((await c.mappings.listMappings('A-1')).map((m) => m.resourceId)).toEqual(['R2']);
   });
