@@ -20,6 +20,8 @@ export default defineConfig({
       'test/unit/replayMessage.test.ts',
       'test/unit/retryPass*.test.ts',
       'test/unit/semaphore.test.ts',
+      'test/unit/sessionIds.test.ts',
+      'test/unit/storedAppointment.test.ts',
       'test/unit/syncPlan.test.ts',
     ],
     pool: 'forks',

@@ -37,11 +37,11 @@ export interface SyncTarget {
   /** When the back office changed it: a resource state newer than this overrides the snapshot's copy. */
   readonly changedAt?: Date;
   /**
-   * The change's message is delivered again (an earlier delivery crashed or lost its session lock
-   * after some of its Graph writes, before its appointment write): the stored mappings may still list
-   * events that delivery deleted.
+   * Another sync of the appointment may have made some of these deletes already: an earlier delivery
+   * of the change (it crashed or lost its session lock after some of its Graph writes, before its
+   * appointment write), or one that ran beside this one. A delete that finds its event gone is then done.
    */
-  readonly redelivered?: boolean;
+  readonly deletesMayBeDone?: boolean;
 }
 
 const NO_RESOURCES = 'No resources were assigned to this appointment';
@@ -121,7 +121,7 @@ export async function syncAppointmentState(deps: SyncDependencies, target: SyncT
     appointmentId,
     version: target.version,
     payload: snapshot && eventPayload(snapshot),
-    redelivered: target.redelivered ?? false,
+    deletesMayBeDone: target.deletesMayBeDone ?? false,
     now: deps.now,
   };
   const executed = await Promise.all(

@@ -110,7 +110,7 @@ export class ChangeProcessor {
       version,
       snapshot,
       mappings,
-      redelivered,
+      deletesMayBeDone: redelivered,
       ...(changedAt ? { changedAt } : {}),
     });
     const older = fullySynced(result) ? stored.openTransactions.filter((id) => id !== transactionId) : [];

@@ -19,8 +19,8 @@ export interface CallContext {
   readonly version: number;
   /** The event body; absent when the appointment was deleted. */
   readonly payload: GraphEventPayload | undefined;
-  /** A delivery of the change after one that may have made some of these calls already. */
-  readonly redelivered: boolean;
+  /** Another sync of the appointment may have made some of these deletes already. */
+  readonly deletesMayBeDone: boolean;
   readonly now: () => Date;
 }
 
@@ -74,9 +74,9 @@ async function write(context: CallContext, call: PlannedCall): Promise<Written> 
         await context.gateway.deleteEvent(call.mailbox, call.eventId);
         return { message: 'Event deleted.' };
       } catch (error) {
-        // Redelivered, the change is done again from the mappings stored before its earlier delivery.
-        if (!context.redelivered || !isItemNotFound(error)) throw error;
-        return { message: 'Event already deleted, most likely by an earlier delivery of this change.' };
+        // e.g. redelivered, the change is done again from the mappings stored before its earlier delivery.
+        if (!context.deletesMayBeDone || !isItemNotFound(error)) throw error;
+        return { message: 'Event already deleted, most likely by another sync of this appointment.' };
       }
   }
 }

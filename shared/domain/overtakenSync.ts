@@ -44,6 +44,8 @@ export async function writeNewestIfOvertaken(
       version: newest.version,
       snapshot: newest.deleted ? undefined : newest.snapshot,
       mappings,
+      // The other sync may still be deleting events of the merged mappings.
+      deletesMayBeDone: true,
     });
     const update = withChanges({ mappings, closed: [], opened: [] });
     predicted = update(current);

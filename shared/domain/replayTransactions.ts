@@ -1,7 +1,6 @@
 import { type SyncDependencies, syncAppointmentState } from './appointmentSync';
 import { DiagnosedFailure } from './failures';
 import { transactionIdFor } from './ids';
-import { writeNewestIfOvertaken } from './overtakenSync';
 import type { AppointmentState, AppointmentStore, TransactionStore } from './ports';
 import type { ReplayRequest } from './replayMessage';
 import { AppointmentMappings, withChanges } from './storedAppointment';
@@ -79,26 +78,23 @@ export async function replayTransactions(
   const replayed = rows.map((r) => r.transactionId);
   const synced = state !== undefined && fullySynced(result);
   const older = synced ? stored.openTransactions.filter((id) => !replayed.includes(id)) : [];
-  const recordsOf = (outcome: SyncResult) =>
-    rows.map((row) => {
-      const base = {
-        transactionId: row.transactionId,
-        changeId: row.changeId,
-        appointmentId: row.appointmentId,
-        operation: state ? (state.deleted ? ('delete' as const) : ('upsert' as const)) : row.operation,
-        ...(row.version !== undefined ? { version: row.version } : {}),
-      };
-      const manual = request.reason === 'manual';
-      return { row, record: deps.recorder.build(base, row, outcome, started, { manual }) };
-    });
-  let records = recordsOf(result);
+  const records = rows.map((row) => {
+    const base = {
+      transactionId: row.transactionId,
+      changeId: row.changeId,
+      appointmentId: row.appointmentId,
+      operation: state ? (state.deleted ? ('delete' as const) : ('upsert' as const)) : row.operation,
+      ...(row.version !== undefined ? { version: row.version } : {}),
+    };
+    const manual = request.reason === 'manual';
+    return { row, record: deps.recorder.build(base, row, result, started, { manual }) };
+  });
   if (state) {
     const opened = records.filter((r) => r.record.nextAttemptAt).map((r) => r.record.transactionId);
-    const update = withChanges({ mappings, closed: [...replayed, ...older], opened });
-    const written = await deps.appointments.updateAppointment(stored, update);
-    const overtaken = await writeNewestIfOvertaken(deps, update(stored), written, state.version);
-    // The rows then record what Exchange now shows: the newest state's outcome.
-    if (overtaken) records = recordsOf(overtaken);
+    await deps.appointments.updateAppointment(
+      stored,
+      withChanges({ mappings, closed: [...replayed, ...older], opened }),
+    );
   }
   let last: TransactionRecord | undefined;
   for (const { row, record } of records) last = await deps.recorder.write(record, row);

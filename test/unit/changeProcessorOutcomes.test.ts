@@ -232,14 +232,21 @@ describe('ChangeProcessor: deletes (DSEX020, DSEX021)', () => {
     expect(outcome(row)).toEqual({ status: 'Success', code: null, attempts: 1, nextAttemptAt: null });
     expect(row?.resources.map((r) => [r.resourceId, r.action, r.status, r.message])).toEqual([
       ['R2', 'create', 'Success', 'Event created.'],
-      [
-        'R1',
-        'delete',
-        'Success',
-        'Event already deleted, most likely by an earlier delivery of this change.',
-      ],
+      ['R1', 'delete', 'Success', 'Event already deleted, most likely by another sync of this appointment.'],
     ]);
     expect((await c.mappings.listMappings('A-1')).map((m) => m.resourceId)).toEqual(['R2']);
+  });
+
+  it('a redelivered change whose delete fails otherwise (503) records that failure as on a first delivery', async () => {
+    const c = core();
+    await c.processor.process(appointment('A-1', 1, [R1]));
+    c.exchange.fail(R1.mailbox, graphAnswers.unavailable, { action: 'delete' });
+    const row = await c.processor.process(appointment('A-1', 2, [R2]), {
+      messageId: 'm-2',
+      deliveryCount: 2,
+    });
+    expect(outcome(row)).toEqual(firstTry('Failed', 'DSEX040'));
+    expect(c.exchange.events(R1.mailbox)).toHaveLength(1);
   });
 
   it('on its first delivery (deliveryCount 1) the same change records the event already gone as DSEX021', async () => {
