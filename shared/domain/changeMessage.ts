@@ -8,6 +8,7 @@ import { dateTime, type Fields, identifier, Rejection, reject } from './changeMe
 import { describe } from './changeMessageFormats';
 import { isFields, readField } from './fields';
 import { decodeBody } from './messageBody';
+import { type PrivacyOverride, PrivacyRuleError, parsePrivacyOverride } from './privacyRules';
 import { parseResource, parseSnapshot } from './snapshotParser';
 
 export interface ResourceAssignment {
@@ -46,6 +47,8 @@ export interface ResourceChange {
   readonly changeId: string;
   readonly resource: ResourceAssignment;
   readonly changedAt: string;
+  /** `resource.privacy`: what the resource shares of its own Outlook events (issue 21). */
+  readonly privacy?: PrivacyOverride;
 }
 
 export type ChangeMessage = AppointmentChange | ResourceChange;
@@ -124,7 +127,18 @@ function parseResourceChange(o: Fields): ResourceChange {
     rawChangeId === undefined || rawChangeId === null
       ? resourceChangeId(resource.id, changedAt)
       : identifier(o, '', 'changeId');
-  return { kind: 'resource', changeId, resource, changedAt };
+  const privacy = privacyOf(readField(readField(o, 'resource') as Fields, 'privacy'));
+  return { kind: 'resource', changeId, resource, changedAt, ...(privacy ? { privacy } : {}) };
+}
+
+function privacyOf(value: unknown): PrivacyOverride | undefined {
+  if (value === undefined || value === null) return undefined;
+  try {
+    return parsePrivacyOverride(value);
+  } catch (error) {
+    if (error instanceof PrivacyRuleError) reject('resource.privacy', `resource.privacy: ${error.message}`);
+    throw error;
+  }
 }
 
 function failure(error: unknown): ParsedChange {

@@ -2,6 +2,7 @@ import type { HistoryEntry } from './appointmentHistory';
 import type { AppointmentSnapshot, ResourceAssignment } from './changeMessage';
 import type { ExchangeCredentials } from './credentials';
 import type { GraphEventPayload } from './eventPayload';
+import type { PrivacyOverride } from './privacyRules';
 import type { ReplayRequest } from './replayMessage';
 import type { TransactionRecord } from './transaction';
 
@@ -28,6 +29,8 @@ export interface EventMapping {
 
 export interface ResourceState extends ResourceAssignment {
   readonly changedAt: Date;
+  /** The parts of the privacy rules the resource set for itself; the rest follow the organisation's. */
+  readonly privacy?: PrivacyOverride;
 }
 
 /** A transaction the retry pass may replay (the "Pending" index: replayable rows only). */

@@ -65,11 +65,14 @@ function fieldsOfText(text: string): Record<string, string> {
   return fields;
 }
 
+/** What a resource sets for itself: the parts it leaves out follow the organisation default. */
+export type PrivacyOverride = Partial<PrivacyRule>;
+
 /**
- * A rule from a setting's text or a resource change's `privacy` object; parts left out keep
- * `base`'s (the organisation default). Throws PrivacyRuleError naming the wrong part.
+ * The parts of a rule, from a setting's text or a resource change's `privacy` object. Throws
+ * PrivacyRuleError naming the wrong part.
  */
-export function parsePrivacyRule(value: unknown, base: PrivacyRule = DEFAULT_PRIVACY_RULE): PrivacyRule {
+export function parsePrivacyOverride(value: unknown): PrivacyOverride {
   const fields =
     typeof value === 'string'
       ? fieldsOfText(value)
@@ -84,16 +87,29 @@ export function parsePrivacyRule(value: unknown, base: PrivacyRule = DEFAULT_PRI
   if (details !== undefined && typeof details !== 'string')
     throw new PrivacyRuleError(`details must be one of ${DETAIL_LEVELS.join(', ')}`);
   return {
-    showAs: fields.showAs === undefined ? base.showAs : listOf(SHOW_AS_VALUES, fields.showAs, 'showAs'),
-    sensitivities:
-      fields.sensitivity === undefined
-        ? base.sensitivities
-        : listOf(SENSITIVITIES, fields.sensitivity, 'sensitivity'),
-    details: details === undefined ? base.details : oneOf(DETAIL_LEVELS, details.trim(), 'details'),
+    ...(fields.showAs !== undefined ? { showAs: listOf(SHOW_AS_VALUES, fields.showAs, 'showAs') } : {}),
+    ...(fields.sensitivity !== undefined
+      ? { sensitivities: listOf(SENSITIVITIES, fields.sensitivity, 'sensitivity') }
+      : {}),
+    ...(details !== undefined ? { details: oneOf(DETAIL_LEVELS, details.trim(), 'details') } : {}),
   };
 }
 
-/** The rule's text form, as settings and the docs show it. */
-export function privacyRuleText(rule: PrivacyRule): string {
-  return `showAs=${rule.showAs.join(',')};sensitivity=${rule.sensitivities.join(',')};details=${rule.details}`;
+/** The rule in force: the resource's own parts over the organisation's rule. */
+export function privacyRuleOf(override: PrivacyOverride | undefined, base: PrivacyRule): PrivacyRule {
+  return { ...base, ...override };
+}
+
+/** A whole rule from text or an object, the parts left out taken from `base`. */
+export function parsePrivacyRule(value: unknown, base: PrivacyRule = DEFAULT_PRIVACY_RULE): PrivacyRule {
+  return privacyRuleOf(parsePrivacyOverride(value), base);
+}
+
+/** The text form of a rule or of a resource's parts, as settings, the store and the docs keep it. */
+export function privacyRuleText(rule: PrivacyOverride): string {
+  return [
+    ...(rule.showAs ? [`showAs=${rule.showAs.join(',')}`] : []),
+    ...(rule.sensitivities ? [`sensitivity=${rule.sensitivities.join(',')}`] : []),
+    ...(rule.details ? [`details=${rule.details}`] : []),
+  ].join(';');
 }

@@ -27,6 +27,7 @@ export async function recordResourceChange(
   const saved = await deps.resources.saveResourceIfNewer({
     ...resource,
     changedAt: new Date(change.changedAt),
+    ...(change.privacy ? { privacy: change.privacy } : {}),
   });
   const base = {
     transactionId,

@@ -153,6 +153,17 @@ describe('resources', () => {
     expect(await stores.resources.getResources([])).toEqual(new Map());
   });
 
+  it("keeps a resource's own privacy parts, and forgets them when a newer state has none", async () => {
+    const own = resource('R-private', '2026-11-24T09:00:00Z', {
+      privacy: { sensitivities: ['normal'], details: 'subjectAndLocation' },
+    });
+    expect(await stores.resources.saveResourceIfNewer(own)).toBe(true);
+    expect((await stores.resources.getResources(['R-private'])).get('R-private')).toEqual(own);
+    const plain = resource('R-private', '2026-11-24T09:05:00Z');
+    expect(await stores.resources.saveResourceIfNewer(plain)).toBe(true);
+    expect((await stores.resources.getResources(['R-private'])).get('R-private')).toEqual(plain);
+  });
+
   it('the cached view reads each resource once, absent ones too, and reads again after a save', async () => {
     const cached = stores.cachedResources;
     await cached.getResources(['R-8', 'R-cached-missing']);

@@ -146,6 +146,20 @@ describe('parseChangeMessage: accepted messages', () => {
     });
   });
 
+  it("reads a resource's own privacy rules, naming a wrong part", () => {
+    const privacy = { showAs: ['busy'], details: 'subjectAndLocation' };
+    expect(ok(resourceBody({ privacy }))).toMatchObject({
+      resource: room,
+      privacy: { showAs: ['busy'], details: 'subjectAndLocation' },
+    });
+    expect(ok(resourceBody({ privacy: null }))).not.toHaveProperty('privacy');
+    expect(parseChangeMessage(resourceBody({ privacy: { showAs: ['away'] } }))).toEqual({
+      ok: false,
+      field: 'resource.privacy',
+      reason: 'resource.privacy: showAs "away" is not one of free, tentative, busy, oof, workingElsewhere',
+    });
+  });
+
   it('derives a deterministic changeId for a resource change without one', () => {
     const body = { resource: room, changedAt: '2026-11-24T09:05:00Z' };
     expect(ok(body)).toMatchObject({ changeId: 'resource:R-7:2026-11-24T09:05:00Z' });

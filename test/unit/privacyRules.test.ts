@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_PRIVACY_RULE,
   PrivacyRuleError,
+  parsePrivacyOverride,
   parsePrivacyRule,
+  privacyRuleOf,
   privacyRuleText,
 } from '../../shared/domain/privacyRules';
 
@@ -30,6 +32,16 @@ describe('privacy rules', () => {
       sensitivities: ['normal'],
       details: 'subjectAndLocation',
     });
+  });
+
+  it("keeps a resource's own parts apart from the default, so a later default still applies to the rest", () => {
+    const own = parsePrivacyOverride({ details: 'subjectAndLocation' });
+    expect(own).toEqual({ details: 'subjectAndLocation' });
+    expect(privacyRuleText(own)).toBe('details=subjectAndLocation');
+    expect(parsePrivacyOverride(privacyRuleText(own))).toEqual(own);
+    expect(parsePrivacyOverride('')).toEqual({});
+    const organisation = parsePrivacyRule('showAs=busy');
+    expect(privacyRuleOf(own, organisation)).toEqual({ ...organisation, details: 'subjectAndLocation' });
   });
 
   it('an empty list shares nothing of that kind', () => {

@@ -1,10 +1,21 @@
 import type { ResourceState, ResourceStore } from '../../domain/ports';
+import { type PrivacyOverride, parsePrivacyOverride, privacyRuleText } from '../../domain/privacyRules';
 import { asBoolean, asDate, asString, cut } from './entityValues';
 import { encodeKey } from './keys';
 import { saveIfNewer } from './saveIfNewer';
 import type { Entity, TableAccess } from './tableClients';
 
 const PARTITION = 'resource';
+
+/** The stored text was written by privacyRuleText, so it parses; a hand-edited one that does not is dropped. */
+function privacyOf(text: string | undefined): { privacy?: PrivacyOverride } {
+  if (!text) return {};
+  try {
+    return { privacy: parsePrivacyOverride(text) };
+  } catch {
+    return {};
+  }
+}
 
 function toResourceState(id: string, entity: Entity): ResourceState {
   return {
@@ -13,6 +24,7 @@ function toResourceState(id: string, entity: Entity): ResourceState {
     mailbox: asString(entity.Mailbox) ?? '',
     exchangeEnabled: asBoolean(entity.ExchangeEnabled) ?? false,
     changedAt: asDate(entity.ChangedAt) ?? new Date(0),
+    ...privacyOf(asString(entity.Privacy)),
   };
 }
 
@@ -40,6 +52,8 @@ export class TableResourceStore implements ResourceStore {
         Mailbox: cut(state.mailbox),
         ExchangeEnabled: state.exchangeEnabled,
         ChangedAt: state.changedAt,
+        // The write replaces the entity: a resource change without privacy goes back to the default.
+        ...(state.privacy ? { Privacy: privacyRuleText(state.privacy) } : {}),
       },
       supersedes: (stored) =>
         state.changedAt.getTime() >= (asDate(stored.ChangedAt)?.getTime() ?? Number.NEGATIVE_INFINITY),
