@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { HistoryEntry } from '../../shared/domain/appointmentHistory';
 import { writeNewestIfOvertaken } from '../../shared/domain/overtakenSync';
 import type { AppointmentState, EventMapping, StoredAppointment } from '../../shared/domain/ports';
 import {
@@ -119,6 +120,7 @@ describe('writeNewestIfOvertaken', () => {
     // Every write is beaten by another writer that adds an event of its own.
     const appointments = {
       getAppointment: (id: string) => c.appointments.getAppointment(id),
+      addToHistory: (entry: HistoryEntry) => c.appointments.addToHistory(entry),
       updateAppointment: async (
         read: StoredAppointment,
         update: (s: StoredAppointment) => StoredAppointment,
