@@ -114,6 +114,9 @@ param deltaWindowDays string = '30/365'
 @description('PUBLISH_DETAIL_CHANGES: whether subject and location changes made in Outlook are published.')
 param publishDetailChanges string = 'false'
 
+@description('PRIVACY_DEFAULT_RULE: the organisation\'s privacy rule for Outlook events the connector did not write (docs/privacy.md).')
+param privacyDefaultRule string = 'showAs=busy,oof,tentative;sensitivity=normal,personal,private,confidential;details=none'
+
 @minValue(0)
 @maxValue(600)
 @description('NOTIFICATION_DELAY_SECONDS: how long a Graph notification waits on the queue before its mailbox\'s delta runs.')
@@ -429,6 +432,10 @@ var appSettings appSettingType[] = [
   {
     name: 'PUBLISH_DETAIL_CHANGES'
     value: publishDetailChanges
+  }
+  {
+    name: 'PRIVACY_DEFAULT_RULE'
+    value: privacyDefaultRule
   }
   {
     name: 'NOTIFICATION_DELAY_SECONDS'

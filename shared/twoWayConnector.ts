@@ -4,6 +4,7 @@ import type { GraphCalendarGateway } from './adapters/graphCalendarGateway';
 import { GraphMailboxGateway } from './adapters/graphMailboxGateway';
 import { ServiceBusJsonSender } from './adapters/serviceBusJsonSender';
 import type { TableStores } from './adapters/tables';
+import { ianaZoneOf } from './adapters/timeZones';
 import type { ExchangeCredentials, SettingsResult } from './domain/credentials';
 import type { NotificationMessage } from './domain/graphNotification';
 import { MailboxDelta } from './domain/mailboxDelta';
@@ -66,6 +67,9 @@ export function buildTwoWay(parts: TwoWayParts): TwoWay {
       windowDaysBack: settings.windowDaysBack,
       windowDaysAhead: settings.windowDaysAhead,
       publishDetailChanges: settings.publishDetailChanges,
+      resources: stores.resources,
+      privacyDefault: settings.privacyDefault,
+      ianaZoneOf,
     });
   const subscriptions = (log: OperationalLog) =>
     new MailboxSubscriptions({
@@ -117,7 +121,8 @@ export async function watchMailboxes(
     const mailbox = interest.mailbox.toLowerCase();
     const kind = interest.watch ? ('watch' as const) : ('unwatch' as const);
     const id = interest.cause === 'event created' ? hour : randomUUID();
-    return { messageId: `${kind}:${mailbox}:${id}`, body: { kind, mailbox } };
+    const body = interest.watch ? { kind, mailbox, resourceId: interest.resourceId } : { kind, mailbox };
+    return { messageId: `${kind}:${mailbox}:${id}`, body };
   });
   const unsent = messages.filter((m) => !askedThisHour.ids.has(m.messageId));
   if (unsent.length === 0) return;

@@ -37,6 +37,12 @@ export const TWO_WAY_SETTINGS: readonly SettingDefinition[] = [
     defaultValue: 'false',
   },
   {
+    name: 'PRIVACY_DEFAULT_RULE',
+    meaning:
+      "The organisation's privacy rule for Outlook events the connector did not write: the show-as values and sensitivities published as busy blocks, and whether subject and location go with them (never for private or confidential events); a resource's own `resource.privacy` overrides the parts it sets. See docs/privacy.md",
+    defaultValue: 'showAs=busy,oof,tentative;sensitivity=normal,personal,private,confidential;details=none',
+  },
+  {
     name: 'NOTIFICATION_DELAY_SECONDS',
     meaning:
       "How long a Graph notification waits on the queue before its mailbox's delta runs (0 to 600), so the connector's own write in flight is recorded before its echo is read",

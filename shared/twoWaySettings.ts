@@ -1,4 +1,10 @@
 import type { SettingProblem, SettingsResult } from './domain/credentials';
+import {
+  DEFAULT_PRIVACY_RULE,
+  type PrivacyRule,
+  PrivacyRuleError,
+  parsePrivacyRule,
+} from './domain/privacyRules';
 import { type Environment, SETTINGS } from './settings';
 
 /** Two-way sync as configured; `undefined` from `readTwoWaySettings` means it is off. */
@@ -13,6 +19,8 @@ export interface TwoWaySettings {
   readonly publishDetailChanges: boolean;
   /** How long the webhook schedules each notification ahead (0: at once). */
   readonly notificationDelaySeconds: number;
+  /** PRIVACY_DEFAULT_RULE: what the back office sees of foreign events unless a resource says otherwise. */
+  readonly privacyDefault: PrivacyRule;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -46,6 +54,21 @@ function notificationDelay(env: Environment, problems: SettingProblem[]): number
     message: `NOTIFICATION_DELAY_SECONDS must be whole seconds from 0 to 600, not "${text}"`,
   });
   return 0;
+}
+
+function privacyDefault(env: Environment, problems: SettingProblem[]): PrivacyRule {
+  const text = value(env, 'PRIVACY_DEFAULT_RULE') ?? '';
+  try {
+    return parsePrivacyRule(text, DEFAULT_PRIVACY_RULE);
+  } catch (error) {
+    if (!(error instanceof PrivacyRuleError)) throw error;
+    problems.push({
+      setting: 'PRIVACY_DEFAULT_RULE',
+      kind: 'malformed',
+      message: `PRIVACY_DEFAULT_RULE must read like showAs=busy,oof;sensitivity=normal,private;details=none: ${error.message}`,
+    });
+    return DEFAULT_PRIVACY_RULE;
+  }
 }
 
 /** https, or http on loopback (the local run); no path, query or fragment. */
@@ -90,6 +113,7 @@ export function readTwoWaySettings(
       message: `PUBLISH_DETAIL_CHANGES must be true or false, not "${publish}"`,
     });
   const notificationDelaySeconds = notificationDelay(env, problems);
+  const privacy = privacyDefault(env, problems);
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
@@ -102,6 +126,7 @@ export function readTwoWaySettings(
       windowDaysAhead,
       publishDetailChanges: publish === 'true',
       notificationDelaySeconds,
+      privacyDefault: privacy,
     },
   };
 }

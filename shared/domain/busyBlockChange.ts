@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { BusyBlock } from './busyBlock';
+import { detailsHash } from './deltaItem';
 
 export type BusyBlockChangeKind = 'created' | 'moved' | 'deleted';
 
@@ -14,31 +15,45 @@ export interface BusyBlockMessage {
 }
 
 /**
+ * What the connector keeps of a block it published (with the event it observed): the block without
+ * its subject and location, a hash of them in their place, so a row never holds the text.
+ */
+export type RememberedBlock = Omit<BusyBlock, 'subject' | 'location'> & { readonly details?: string };
+
+export function rememberedBlock(block: BusyBlock): RememberedBlock {
+  const { subject, location, ...times } = block;
+  if (subject === undefined && location === undefined) return times;
+  return { ...times, details: detailsHash(subject, location) };
+}
+
+/**
  * What the back office must hear of a foreign event: `previous` is the block last published for it
  * (undefined when none was), `current` the block the rules allow now (undefined when the event is
  * gone or the rules exclude it). A block the back office never saw is never deleted; one it saw is
  * deleted when the rules come to exclude it.
  */
 export function busyBlockChange(
-  previous: BusyBlock | undefined,
+  previous: RememberedBlock | undefined,
   current: BusyBlock | undefined,
 ): BusyBlockChangeKind | undefined {
   if (current === undefined) return previous === undefined ? undefined : 'deleted';
   if (previous === undefined) return 'created';
-  const same = (Object.keys(current) as (keyof BusyBlock)[]).every((key) => previous[key] === current[key]);
-  return same && Object.keys(previous).length === Object.keys(current).length ? undefined : 'moved';
+  const now = rememberedBlock(current);
+  const same = (Object.keys(now) as (keyof RememberedBlock)[]).every((key) => previous[key] === now[key]);
+  return same && Object.keys(previous).length === Object.keys(now).length ? undefined : 'moved';
 }
 
 /** A deletion says which block went, never what it was (the rules may have changed since). */
-function withoutDetails(block: BusyBlock | undefined): BusyBlock | undefined {
+function withoutDetails(block: RememberedBlock | undefined): BusyBlock | undefined {
   if (block === undefined) return undefined;
-  const { subject: _subject, location: _location, ...times } = block;
-  return times;
+  const { details: _details, ...times } = block as RememberedBlock & Partial<BusyBlock>;
+  const { subject: _subject, location: _location, ...bare } = times;
+  return bare;
 }
 
 export interface BusyBlockMessageInput {
   readonly resource: { readonly id: string; readonly mailbox: string };
-  readonly previous: BusyBlock | undefined;
+  readonly previous: RememberedBlock | undefined;
   readonly current: BusyBlock | undefined;
   /** The event version (its changeKey; for a deletion the last one known): one message per version. */
   readonly version: string;

@@ -129,7 +129,12 @@ export class ChangeProcessor {
     await tellInterest(
       this.deps.watchMailboxes,
       this.deps.log,
-      created.map((r) => ({ mailbox: r.mailbox, watch: true, cause: 'event created' })),
+      created.map((r) => ({
+        mailbox: r.mailbox,
+        resourceId: r.resourceId,
+        watch: true,
+        cause: 'event created',
+      })),
     );
     return record;
   }

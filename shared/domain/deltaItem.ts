@@ -20,6 +20,11 @@ export interface DeltaEvent {
   readonly response?: string;
   readonly subject?: string;
   readonly location?: string;
+  /** normal, personal, private or confidential (issue 21's privacy rules). */
+  readonly sensitivity?: string;
+  /** singleInstance, occurrence, exception or seriesMaster. */
+  readonly type?: string;
+  readonly seriesMasterId?: string;
 }
 
 function dateTimeOf(value: unknown): DateTimeTimeZone | undefined {
@@ -41,6 +46,9 @@ export function parseDeltaItem(raw: unknown): DeltaEvent | undefined {
   const changeKey = text(raw.changeKey);
   const subject = text(raw.subject);
   const showAs = text(raw.showAs);
+  const sensitivity = text(raw.sensitivity);
+  const type = text(raw.type);
+  const seriesMasterId = text(raw.seriesMasterId);
   return {
     eventId: raw.id,
     removed: false,
@@ -52,6 +60,9 @@ export function parseDeltaItem(raw: unknown): DeltaEvent | undefined {
     ...(response !== undefined ? { response } : {}),
     ...(subject !== undefined ? { subject } : {}),
     ...(location !== undefined ? { location } : {}),
+    ...(sensitivity !== undefined ? { sensitivity } : {}),
+    ...(type !== undefined ? { type } : {}),
+    ...(seriesMasterId !== undefined ? { seriesMasterId } : {}),
   };
 }
 

@@ -10,10 +10,11 @@ import type { DeltaEvent } from './deltaItem';
 import { eventPayload } from './eventPayload';
 import { exchangeChangeMessages } from './exchangeChangeMessages';
 import { type RowDependencies, recordPublished } from './exchangeChangeRows';
+import { type BusyBlockDependencies, foreignBlockOutcome, type MailboxResource } from './foreignEventBlock';
 import type { AppointmentState, AppointmentStore } from './ports';
-import type { ChangePublisher, MailboxGateway, MailboxSyncStore } from './twoWayPorts';
+import type { ChangePublisher, MailboxGateway, MailboxSyncStore, ObservedEvent } from './twoWayPorts';
 
-export interface DeltaItemDependencies extends RowDependencies {
+export interface DeltaItemDependencies extends RowDependencies, BusyBlockDependencies {
   readonly sync: MailboxSyncStore;
   readonly appointments: AppointmentStore;
   readonly publisher: ChangePublisher;
@@ -54,12 +55,16 @@ async function writeInFlight(
   return written !== undefined && written > state.version;
 }
 
+/** The mailbox's resource, read once per delta round and only when a foreign event needs it. */
+export type MailboxResourceLookup = () => Promise<MailboxResource | undefined>;
+
 /** Decides one delta item, publishes its changes, then remembers what was seen; answers how many were published. */
 export async function applyDeltaItem(
   deps: DeltaItemDependencies,
   gateway: MailboxGateway,
   mailbox: string,
   item: DeltaEvent,
+  resource: MailboxResourceLookup,
 ): Promise<number> {
   const observed = await deps.sync.getObserved(mailbox, item.eventId);
   const tag = observed ? observed.tag : await readTag(gateway, mailbox, item);
@@ -80,12 +85,35 @@ export async function applyDeltaItem(
   let decision = decideDeltaItem(input);
   if (decision.changes.length > 0 && (await writeInFlight(gateway, mailbox, item, stored?.state)))
     decision = decideDeltaItem({ ...input, writeInFlight: true });
+  if (decision.verdict === 'foreign')
+    return applyForeign(deps, { mailbox, item, observed, now }, decision.observed, resource);
   const messages = exchangeChangeMessages({ mailbox, item, observed, tag, mapping, decision, now });
   if (messages.length > 0) {
     await deps.publisher.publish(messages);
     for (const message of messages) await recordPublished(deps, message);
   }
-  if (decision.observed) await deps.sync.putObserved(decision.observed);
-  else if (observed) await deps.sync.deleteObserved(mailbox, item.eventId);
+  await remember(deps, decision.observed, observed);
   return messages.length;
+}
+
+async function remember(
+  deps: DeltaItemDependencies,
+  seen: ObservedEvent | undefined,
+  before: ObservedEvent | undefined,
+): Promise<void> {
+  if (seen) await deps.sync.putObserved(seen);
+  else if (before) await deps.sync.deleteObserved(before.mailbox, before.eventId);
+}
+
+/** An event the connector did not write: its busy block published under the rules, then remembered. */
+async function applyForeign(
+  deps: DeltaItemDependencies,
+  input: { mailbox: string; item: DeltaEvent; observed: ObservedEvent | undefined; now: Date },
+  seen: ObservedEvent | undefined,
+  resource: MailboxResourceLookup,
+): Promise<number> {
+  const { message, remembered } = foreignBlockOutcome(deps, { ...input, resource: await resource() });
+  if (message) await deps.publisher.publish([message]);
+  await remember(deps, seen && { ...seen, ...(remembered ? { block: remembered } : {}) }, input.observed);
+  return message ? 1 : 0;
 }

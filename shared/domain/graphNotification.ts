@@ -5,8 +5,8 @@ import { isFields } from './fields';
 export type NotificationMessage =
   | { readonly kind: 'change'; readonly subscriptionId: string; readonly changeType: string }
   | { readonly kind: 'lifecycle'; readonly subscriptionId: string; readonly lifecycleEvent: LifecycleEvent }
-  /** A resource first synced or was enabled: subscribe its mailbox. */
-  | { readonly kind: 'watch'; readonly mailbox: string }
+  /** A resource first synced or was enabled: subscribe its mailbox (the resource's, for busy blocks). */
+  | { readonly kind: 'watch'; readonly mailbox: string; readonly resourceId?: string }
   /** A resource was disabled: remove its mailbox's subscription. */
   | { readonly kind: 'unwatch'; readonly mailbox: string };
 
@@ -65,8 +65,14 @@ export function sortNotifications(body: unknown, clientState: string): SortedNot
 /** A queue message read back; undefined for anything else. */
 export function parseNotificationMessage(body: unknown): NotificationMessage | undefined {
   if (!isFields(body)) return undefined;
-  if ((body.kind === 'watch' || body.kind === 'unwatch') && typeof body.mailbox === 'string' && body.mailbox)
-    return { kind: body.kind, mailbox: body.mailbox };
+  if (body.kind === 'watch' && typeof body.mailbox === 'string' && body.mailbox)
+    return {
+      kind: 'watch',
+      mailbox: body.mailbox,
+      ...(typeof body.resourceId === 'string' && body.resourceId ? { resourceId: body.resourceId } : {}),
+    };
+  if (body.kind === 'unwatch' && typeof body.mailbox === 'string' && body.mailbox)
+    return { kind: 'unwatch', mailbox: body.mailbox };
   if (typeof body.subscriptionId !== 'string') return undefined;
   if (body.kind === 'change')
     return { kind: 'change', subscriptionId: body.subscriptionId, changeType: String(body.changeType ?? '') };

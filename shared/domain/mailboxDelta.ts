@@ -2,9 +2,14 @@ import type { Code } from './catalogue';
 import { credentialFailure } from './credentialFailure';
 import type { ExchangeCredentials, SettingsResult } from './credentials';
 import { parseDeltaItem } from './deltaItem';
-import { applyDeltaItem, type DeltaItemDependencies } from './deltaItemApplication';
+import {
+  applyDeltaItem,
+  type DeltaItemDependencies,
+  type MailboxResourceLookup,
+} from './deltaItemApplication';
 import { classifyTwoWayFailure, recordMailboxOutcome } from './exchangeChangeRows';
 import { type DiagnosedFailure, GraphRequestError } from './failures';
+import { mailboxResourceOf } from './foreignEventBlock';
 import type { MailboxGateway, MailboxGatewayFactory, ObservedEvent } from './twoWayPorts';
 
 interface Window {
@@ -93,6 +98,11 @@ export class MailboxDelta {
       windowStart: new Date(now.getTime() - this.deps.windowDaysBack * DAY_MS),
       windowEnd: new Date(now.getTime() + this.deps.windowDaysAhead * DAY_MS),
     };
+    let known: ReturnType<MailboxResourceLookup> | undefined;
+    const resource: MailboxResourceLookup = () => {
+      known ??= mailboxResourceOf(this.deps, mailbox);
+      return known;
+    };
     let page = await gateway.deltaPage(mailbox, link ? { link } : window);
     const seen = new Set<string>();
     let published = 0;
@@ -101,13 +111,13 @@ export class MailboxDelta {
         const item = parseDeltaItem(raw);
         if (!item) continue;
         seen.add(item.eventId);
-        published += await applyDeltaItem(this.deps, gateway, mailbox, item);
+        published += await applyDeltaItem(this.deps, gateway, mailbox, item, resource);
       }
       if (!page.nextLink) break;
       page = await gateway.deltaPage(mailbox, { link: page.nextLink });
     }
     // A full round lists what exists; an event seen before and missing now was deleted meanwhile.
-    if (!link) published += await this.missingFromFullRound(gateway, mailbox, seen, window);
+    if (!link) published += await this.missingFromFullRound(gateway, mailbox, seen, window, resource);
     await this.deps.sync.putDeltaLink(mailbox, page.deltaLink);
     return { items: seen.size, published, fullResync: false };
   }
@@ -117,6 +127,7 @@ export class MailboxDelta {
     mailbox: string,
     seen: ReadonlySet<string>,
     window: Window,
+    resource: MailboxResourceLookup,
   ): Promise<number> {
     let published = 0;
     for (const observed of await this.deps.sync.listObserved(mailbox)) {
@@ -125,10 +136,8 @@ export class MailboxDelta {
         await this.deps.sync.deleteObserved(mailbox, observed.eventId);
         continue;
       }
-      published += await applyDeltaItem(this.deps, gateway, mailbox, {
-        eventId: observed.eventId,
-        removed: true,
-      });
+      const gone = { eventId: observed.eventId, removed: true };
+      published += await applyDeltaItem(this.deps, gateway, mailbox, gone, resource);
     }
     return published;
   }

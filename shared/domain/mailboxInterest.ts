@@ -3,6 +3,8 @@ import type { OperationalLog } from './ports';
 /** Two-way sync's interest in a mailbox: events were created in it, or its resource was (dis)abled. */
 export interface MailboxInterest {
   readonly mailbox: string;
+  /** The resource whose mailbox it is. */
+  readonly resourceId: string;
   readonly watch: boolean;
   readonly cause: 'event created' | 'resource change';
 }

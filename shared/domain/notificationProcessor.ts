@@ -30,6 +30,7 @@ export async function processNotification(
     return;
   }
   if (message.kind === 'watch') {
+    if (message.resourceId) await deps.sync.putMailboxResource(message.mailbox, message.resourceId);
     // The first delta of a newly watched mailbox is its baseline: later changes are compared with it.
     const subscribed = await deps.subscriptions.ensure(message.mailbox);
     if (!subscribed || (await deps.sync.getDeltaLink(message.mailbox))) return;

@@ -58,6 +58,7 @@ export async function recordResourceChange(
   );
   const interest = {
     mailbox: resource.mailbox,
+    resourceId: resource.id,
     watch: resource.exchangeEnabled,
     cause: 'resource change',
   } as const;

@@ -1,3 +1,4 @@
+import type { BusyBlockMessage, RememberedBlock } from './busyBlockChange';
 import type { ConnectorTag } from './connectorTag';
 import type { ExchangeCredentials } from './credentials';
 import type { ExchangeChangeMessage } from './exchangeChange';
@@ -16,6 +17,8 @@ export interface ObservedEvent {
   readonly response?: string;
   /** `detailsHash` of subject and location (never the text). */
   readonly details?: string;
+  /** Of a foreign event: the busy block last published for it (its details hashed), if any. */
+  readonly block?: RememberedBlock;
   readonly seenAt: Date;
 }
 
@@ -42,6 +45,9 @@ export interface MailboxSyncStore {
   listObserved(mailbox: string): Promise<ObservedEvent[]>;
   putObserved(observed: ObservedEvent): Promise<void>;
   deleteObserved(mailbox: string, eventId: string): Promise<void>;
+  /** The resource whose mailbox it is, as the last watch request named it. */
+  getMailboxResource(mailbox: string): Promise<string | undefined>;
+  putMailboxResource(mailbox: string, resourceId: string): Promise<void>;
 }
 
 /** One page of a calendar delta: raw items, then a next link or, on the last page, a delta link. */
@@ -78,5 +84,5 @@ export type MailboxGatewayFactory = (credentials: ExchangeCredentials) => Mailbo
 
 /** Puts messages on BACKOFFICE_CHANGES_QUEUE with their deterministic ids (duplicates are dropped). */
 export interface ChangePublisher {
-  publish(messages: readonly ExchangeChangeMessage[]): Promise<void>;
+  publish(messages: readonly (ExchangeChangeMessage | BusyBlockMessage)[]): Promise<void>;
 }

@@ -23,7 +23,25 @@ describe('two-way settings', () => {
         windowDaysAhead: 365,
         publishDetailChanges: false,
         notificationDelaySeconds: 30,
+        privacyDefault: {
+          showAs: ['tentative', 'busy', 'oof'],
+          sensitivities: ['normal', 'personal', 'private', 'confidential'],
+          details: 'none',
+        },
       },
+    });
+  });
+
+  it("read the organisation's privacy rule, the parts left out from the built-in default", () => {
+    const read = readTwoWaySettings({
+      GRAPH_WEBHOOK_BASE_URL: 'https://func-x.azurewebsites.net',
+      GRAPH_CLIENT_STATE: SECRET,
+      PRIVACY_DEFAULT_RULE: 'showAs=busy;details=subjectAndLocation',
+    });
+    expect(read.ok && read.value?.privacyDefault).toEqual({
+      showAs: ['busy'],
+      sensitivities: ['normal', 'personal', 'private', 'confidential'],
+      details: 'subjectAndLocation',
     });
   });
 
@@ -38,6 +56,8 @@ describe('two-way settings', () => {
     [{ NOTIFICATION_DELAY_SECONDS: '601' }, 'NOTIFICATION_DELAY_SECONDS'],
     [{ NOTIFICATION_DELAY_SECONDS: '1.5' }, 'NOTIFICATION_DELAY_SECONDS'],
     [{ NOTIFICATION_DELAY_SECONDS: '-1' }, 'NOTIFICATION_DELAY_SECONDS'],
+    [{ PRIVACY_DEFAULT_RULE: 'showAs=busy,away' }, 'PRIVACY_DEFAULT_RULE'],
+    [{ PRIVACY_DEFAULT_RULE: 'details=everything' }, 'PRIVACY_DEFAULT_RULE'],
   ])('name the setting that is wrong: %j', (overrides, setting) => {
     const read = readTwoWaySettings({
       GRAPH_WEBHOOK_BASE_URL: 'https://func-x.azurewebsites.net',
@@ -97,6 +117,7 @@ describe('Graph notification bodies', () => {
       { kind: 'change', subscriptionId: 's', changeType: 'updated' },
       { kind: 'lifecycle', subscriptionId: 's', lifecycleEvent: 'reauthorizationRequired' },
       { kind: 'watch', mailbox: 'room@x.example' },
+      { kind: 'watch', mailbox: 'room@x.example', resourceId: 'R-7' },
       { kind: 'unwatch', mailbox: 'room@x.example' },
     ])
       expect(parseNotificationMessage(message)).toEqual(message);

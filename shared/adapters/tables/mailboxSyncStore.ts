@@ -1,4 +1,5 @@
 import { odata } from '@azure/data-tables';
+import type { RememberedBlock } from '../../domain/busyBlockChange';
 import { connectorTagValue, parseConnectorTag } from '../../domain/connectorTag';
 import type { MailboxSyncStore, ObservedEvent, SubscriptionRecord } from '../../domain/twoWayPorts';
 import { asBoolean, asDate, asString, cut, optional } from './entityValues';
@@ -8,6 +9,7 @@ import type { Entity, TableAccess } from './tableClients';
 
 const SUBSCRIPTIONS = 'subscription';
 const DELTA_LINKS = 'delta';
+const RESOURCES = 'resource';
 /** Observed events have a partition per mailbox: `event|<mailbox>`. */
 const observedPartition = (mailbox: string) => `event|${encodeKey(mailbox.toLowerCase())}`;
 const mailboxKey = (mailbox: string) => encodeKey(mailbox.toLowerCase());
@@ -19,6 +21,17 @@ function toSubscription(entity: Entity): SubscriptionRecord {
     expiresAt: asDate(entity.ExpiresAt) ?? new Date(0),
     ...optional('clientStateDigest', asString(entity.ClientStateDigest)),
   };
+}
+
+/** The block as written by putObserved (JSON, details hashed); anything else is no block. */
+function blockOf(text: string | undefined): { block?: RememberedBlock } {
+  if (!text) return {};
+  try {
+    const block: unknown = JSON.parse(text);
+    return typeof block === 'object' && block !== null ? { block: block as RememberedBlock } : {};
+  } catch {
+    return {};
+  }
 }
 
 function toObserved(mailbox: string, entity: Entity): ObservedEvent {
@@ -33,13 +46,15 @@ function toObserved(mailbox: string, entity: Entity): ObservedEvent {
     ...optional('isAllDay', asBoolean(entity.IsAllDay)),
     ...optional('response', asString(entity.Response)),
     ...optional('details', asString(entity.Details)),
+    ...blockOf(asString(entity.Block)),
     seenAt: asDate(entity.SeenAt) ?? new Date(0),
   };
 }
 
 /**
  * Table `MailboxSync`: the subscription of each mailbox (PK `subscription`, RK mailbox), its delta
- * link (PK `delta`) and the events seen in its delta (PK `event|<mailbox>`, RK event id).
+ * link (PK `delta`), its resource (PK `resource`) and the events seen in its delta (PK
+ * `event|<mailbox>`, RK event id).
  */
 export class TableMailboxSyncStore implements MailboxSyncStore {
   constructor(private readonly tables: TableAccess) {}
@@ -113,6 +128,7 @@ export class TableMailboxSyncStore implements MailboxSyncStore {
       ...optional('IsAllDay', observed.isAllDay),
       ...optional('Response', observed.response),
       ...optional('Details', observed.details),
+      ...optional('Block', observed.block && JSON.stringify(observed.block)),
       SeenAt: observed.seenAt,
     };
     await this.tables.call('MailboxSync', (client) => client.upsertEntity(entity, 'Replace'));
@@ -120,6 +136,16 @@ export class TableMailboxSyncStore implements MailboxSyncStore {
 
   async deleteObserved(mailbox: string, eventId: string): Promise<void> {
     await this.remove(observedPartition(mailbox), encodeKey(eventId));
+  }
+
+  async getMailboxResource(mailbox: string): Promise<string | undefined> {
+    const entity = await this.tables.read('MailboxSync', RESOURCES, mailboxKey(mailbox));
+    return asString(entity?.ResourceId) || undefined;
+  }
+
+  async putMailboxResource(mailbox: string, resourceId: string): Promise<void> {
+    const entity = { partitionKey: RESOURCES, rowKey: mailboxKey(mailbox), ResourceId: cut(resourceId) };
+    await this.tables.call('MailboxSync', (client) => client.upsertEntity(entity, 'Replace'));
   }
 
   private async remove(partitionKey: string, rowKey: string): Promise<void> {
