@@ -28,7 +28,9 @@ function instant(value: unknown): number {
   return Date.parse(/[zZ]|[+-]\d\d:\d\d$/.test(dateTime) ? dateTime : `${dateTime}Z`);
 }
 
+/** A calendar view lists single events and a series' occurrences, never the series master. */
 function inWindow(event: CalendarEvent, round: Pick<Round, 'windowStart' | 'windowEnd'>): boolean {
+  if (event.type === 'seriesMaster') return false;
   return instant(event.start) < round.windowEnd && instant(event.end) > round.windowStart;
 }
 

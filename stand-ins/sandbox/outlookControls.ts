@@ -1,11 +1,31 @@
+import type { DateTimeTimeZone } from './calendars';
 import type { GraphState } from './graphState';
 import type { Delivery } from './notifier';
+import {
+  createSeries,
+  deleteWithOccurrences,
+  type OutlookEventFields,
+  type OutlookSeries,
+  outlookEventJson,
+} from './outlookEvents';
 import type { LifecycleEvent, Subscription } from './subscriptions';
 
 /** What a resource does in Outlook, and what Graph's change notifications and delta do about it. */
 export interface OutlookControls {
   /** Moves an event as the resource would in Outlook (start and end as ISO instants). False if there was none. */
   moveInOutlook(mailbox: string, eventId: string, start: string, end: string): boolean;
+  /** The resource makes an event of its own in Outlook (no connector tag); answers its id. */
+  createInOutlook(mailbox: string, fields: OutlookEventFields): string;
+  /** The resource changes its own event (times in any zone, show-as, sensitivity, …). False if there was none. */
+  changeInOutlook(mailbox: string, eventId: string, fields: Partial<OutlookEventFields>): boolean;
+  /** The resource deletes an event in Outlook (a series master with its occurrences). False if there was none. */
+  deleteInOutlook(mailbox: string, eventId: string): boolean;
+  /** A recurring series: one occurrence per instance, each with the series master's id. */
+  createSeriesInOutlook(
+    mailbox: string,
+    fields: OutlookEventFields,
+    instances: readonly { start: DateTimeTimeZone; end: DateTimeTimeZone }[],
+  ): OutlookSeries;
   /** The resource declines the event in Outlook. */
   declineInOutlook(mailbox: string, eventId: string): boolean;
   /** The resource tentatively accepts the event in Outlook. */
@@ -45,6 +65,13 @@ export function outlookControls(state: GraphState): OutlookControls {
       });
       return calendars.update(key(mailbox), eventId, { start: utc(start), end: utc(end) }) !== undefined;
     },
+    createInOutlook: (mailbox, fields) =>
+      calendars.create(key(mailbox), outlookEventJson(fields), key(mailbox)).event.id,
+    changeInOutlook: (mailbox, eventId, fields) =>
+      calendars.update(key(mailbox), eventId, outlookEventJson(fields)) !== undefined,
+    deleteInOutlook: (mailbox, eventId) => deleteWithOccurrences(calendars, key(mailbox), eventId),
+    createSeriesInOutlook: (mailbox, fields, instances) =>
+      createSeries(calendars, key(mailbox), fields, instances),
     declineInOutlook: (mailbox, eventId) =>
       calendars.respond(key(mailbox), eventId, 'declined') !== undefined,
     tentativeInOutlook: (mailbox, eventId) =>

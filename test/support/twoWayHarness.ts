@@ -6,6 +6,7 @@ import { definition as exchangeNotifications } from '../../functions/exchangeNot
 import { definition as graphNotifications } from '../../functions/graphNotifications';
 import { periodicDelta } from '../../functions/periodicDelta';
 import { renewSubscriptions } from '../../functions/renewSubscriptions';
+import type { BusyBlockMessage } from '../../shared/domain/busyBlockChange';
 import type { ExchangeChangeMessage } from '../../shared/domain/exchangeChange';
 import { type RunningHttpFunctions, serveHttpFunctions } from '../../stand-ins/host/httpRunner';
 import { type RunningQueue, runQueueFunction } from '../../stand-ins/host/queueRunner';
@@ -21,6 +22,8 @@ export interface TwoWayHarness extends Harness {
   readonly clientState: string;
   /** Every message published to the back office so far, in arrival order. */
   readonly published: ExchangeChangeMessage[];
+  /** Every busy block published so far (events the connector did not write), in arrival order. */
+  readonly busyBlocks: BusyBlockMessage[];
   /** Resolves once Graph's notifications are delivered and the notification queue has none left. */
   settle(): Promise<void>;
   /** Tells `settle` that `count` more notifications are scheduled far ahead on purpose. */
@@ -79,9 +82,12 @@ export async function startTwoWayHarness(options: HarnessOptions = {}): Promise<
     receiveMode: 'receiveAndDelete',
   });
   const published: ExchangeChangeMessage[] = [];
+  const busyBlocks: BusyBlockMessage[] = [];
   const subscription = receiver.subscribe({
     processMessage: async (message) => {
-      published.push(message.body as ExchangeChangeMessage);
+      const body = message.body as ExchangeChangeMessage | BusyBlockMessage;
+      if (body.kind === 'busyBlock') busyBlocks.push(body);
+      else published.push(body);
     },
     processError: async () => undefined,
   });
@@ -91,13 +97,14 @@ export async function startTwoWayHarness(options: HarnessOptions = {}): Promise<
   const backOffice = () => harness.serviceBus.stats(BACKOFFICE_QUEUE);
   const drained = () => {
     const now = backOffice();
-    return now.active === 0 && now.locked === 0 && published.length >= now.sentTotal;
+    return now.active === 0 && now.locked === 0 && published.length + busyBlocks.length >= now.sentTotal;
   };
   return {
     ...harness,
     webhookUrl: `${http.url}/${http.routePrefix}/graph/notifications`,
     clientState,
     published,
+    busyBlocks,
     async settle() {
       await harness.sandbox.graph.notificationsDelivered();
       await eventually(
