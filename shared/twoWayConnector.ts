@@ -68,6 +68,7 @@ export function buildTwoWay(parts: TwoWayParts): TwoWay {
       windowDaysAhead: settings.windowDaysAhead,
       publishDetailChanges: settings.publishDetailChanges,
       resources: stores.resources,
+      unaligned: stores.unaligned,
       privacyDefault: settings.privacyDefault,
       ianaZoneOf,
     });

@@ -13,12 +13,14 @@ import { type RowDependencies, recordPublished } from './exchangeChangeRows';
 import { type BusyBlockDependencies, foreignBlockOutcome, type MailboxResource } from './foreignEventBlock';
 import type { AppointmentState, AppointmentStore } from './ports';
 import type { ChangePublisher, MailboxGateway, MailboxSyncStore, ObservedEvent } from './twoWayPorts';
+import { type UnalignedEventStore, unalignedEventOf } from './unalignedEvent';
 
 export interface DeltaItemDependencies extends RowDependencies, BusyBlockDependencies {
   readonly sync: MailboxSyncStore;
   readonly appointments: AppointmentStore;
   readonly publisher: ChangePublisher;
   readonly publishDetailChanges: boolean;
+  readonly unaligned: UnalignedEventStore;
 }
 
 /** What the back office plans for the tagged resource in this mailbox, if it still plans it there. */
@@ -85,6 +87,8 @@ export async function applyDeltaItem(
   let decision = decideDeltaItem(input);
   if (decision.changes.length > 0 && (await writeInFlight(gateway, mailbox, item, stored?.state)))
     decision = decideDeltaItem({ ...input, writeInFlight: true });
+  if (decision.verdict === 'not mapped' && tag && !input.planned)
+    await noteUnaligned(deps, { mailbox, item, tag, state: stored?.state, now });
   if (decision.verdict === 'foreign')
     return applyForeign(deps, { mailbox, item, observed, now }, decision.observed, resource);
   const messages = exchangeChangeMessages({ mailbox, item, observed, tag, mapping, decision, now });
@@ -94,6 +98,24 @@ export async function applyDeltaItem(
   }
   await remember(deps, decision.observed, observed);
   return messages.length;
+}
+
+/** A tagged event whose appointment is unknown (or no longer plans it): listed, or cleared once gone. */
+async function noteUnaligned(
+  deps: DeltaItemDependencies,
+  seen: {
+    mailbox: string;
+    item: DeltaEvent;
+    tag: ConnectorTag;
+    state: AppointmentState | undefined;
+    now: Date;
+  },
+): Promise<void> {
+  if (seen.item.removed) await deps.unaligned.deleteUnaligned(seen.tag.resourceId, seen.item.eventId);
+  else
+    await deps.unaligned.putUnaligned(
+      unalignedEventOf(seen.mailbox, seen.item, seen.tag, seen.state, seen.now),
+    );
 }
 
 async function remember(

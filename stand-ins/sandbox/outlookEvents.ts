@@ -13,13 +13,16 @@ export interface OutlookEventFields {
   /** normal (the default), personal, private, confidential. */
   readonly sensitivity?: string;
   readonly isAllDay?: boolean;
+  /** Single-value extended properties, as a copy or restore of an event would carry them. */
+  readonly extendedProperties?: readonly { readonly id: string; readonly value: string }[];
 }
 
 /** Graph's JSON of the fields: attendees as required attendees, the body as text. */
 export function outlookEventJson(fields: Partial<OutlookEventFields>): Record<string, unknown> {
-  const { location, body, attendees, ...rest } = fields;
+  const { location, body, attendees, extendedProperties, ...rest } = fields;
   return {
     ...rest,
+    ...(extendedProperties !== undefined ? { singleValueExtendedProperties: extendedProperties } : {}),
     ...(location !== undefined ? { location: { displayName: location } } : {}),
     ...(body !== undefined ? { body: { contentType: 'text', content: body } } : {}),
     ...(attendees !== undefined

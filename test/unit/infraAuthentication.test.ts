@@ -95,6 +95,7 @@ describe('the HTTP functions behind it', () => {
       .map((file) => ({ file, source: readFileSync(join(functions, file), 'utf8') }))
       .filter(({ source }) => source.includes("trigger: 'http'"));
     expect(http.map(({ file }) => file).sort()).toEqual([
+      'clearUnalignedEvent.ts',
       'codesApi.ts',
       'errorsApi.ts',
       'errorsExport.ts',
@@ -103,6 +104,7 @@ describe('the HTTP functions behind it', () => {
       'health.ts',
       'healthProbe.ts',
       'replayTransaction.ts',
+      'unalignedEvents.ts',
     ]);
     for (const { file, source } of http) {
       expect(source, file).toContain("authLevel: 'anonymous'");

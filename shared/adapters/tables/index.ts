@@ -2,6 +2,7 @@ import type { AppointmentHistory } from '../../domain/appointmentHistory';
 import type { AppointmentStore, FailureIndex, ResourceStore, TransactionStore } from '../../domain/ports';
 import type { ManualReplayLog } from '../../domain/replayAudit';
 import type { MailboxSyncStore } from '../../domain/twoWayPorts';
+import type { UnalignedEventStore } from '../../domain/unalignedEvent';
 import type { ServiceConnection } from '../../settings';
 import { TableAppointmentHistory } from './appointmentHistory';
 import { TableAppointmentStore } from './appointmentStore';
@@ -13,6 +14,7 @@ import { CachedResourceStore } from './resourceCache';
 import { TableResourceStore } from './resourceStore';
 import { TableAccess } from './tableClients';
 import { TableTransactionStore } from './transactionStore';
+import { TableUnalignedEventStore } from './unalignedEventStore';
 
 export interface TableStores {
   readonly transactions: TransactionStore;
@@ -26,6 +28,8 @@ export interface TableStores {
   readonly history: AppointmentHistory;
   readonly manualReplays: ManualReplayLog;
   readonly mailboxSync: MailboxSyncStore;
+  /** Tagged events whose appointment the connector no longer knows, per resource (issue 21). */
+  readonly unaligned: UnalignedEventStore;
   /** Table operations made so far (each call that reaches the service, each listing page), for benchmarks. */
   operationCount(): number;
   /** Entities read so far (point reads and listing pages), for benchmarks. */
@@ -49,6 +53,7 @@ export function createTableStores(
     history: new TableAppointmentHistory(tables),
     manualReplays: new TableManualReplayLog(tables),
     mailboxSync: new TableMailboxSyncStore(tables),
+    unaligned: new TableUnalignedEventStore(tables),
     operationCount: () => tables.operations,
     entityReads: () => tables.entitiesRead,
   };

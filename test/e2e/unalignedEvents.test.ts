@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { definition as clearUnalignedEvent } from '../../functions/clearUnalignedEvent';
+import { definition as unalignedEvents } from '../../functions/unalignedEvents';
+import { CONNECTOR_TAG_PROPERTY_ID, connectorTagValue } from '../../shared/domain/connectorTag';
+import type { Caller } from '../../shared/http/auth/roles';
+import { readLocalPrincipal } from '../../shared/settings';
+import { type RunningHttpFunctions, serveHttpFunctions } from '../../stand-ins/host/httpRunner';
+import { blocksOf, januaryDay, wall, watchedRoom } from '../support/busyBlockScenario';
+import { eventually } from '../support/eventually';
+import { type TwoWayHarness, useTwoWayHarness } from '../support/twoWayHarness';
+
+const harness = useTwoWayHarness();
+let h: TwoWayHarness;
+let http: RunningHttpFunctions;
+let caller: Caller = readLocalPrincipal({});
+beforeAll(async () => {
+  http = await serveHttpFunctions([unalignedEvents, clearUnalignedEvent], {
+    port: 0,
+    host: '127.0.0.1',
+    signIn: () => caller,
+  });
+});
+afterAll(async () => {
+  await http.stop();
+});
+beforeEach(() => {
+  h = harness();
+  caller = readLocalPrincipal({});
+});
+
+const api = (query: Record<string, string>, method = 'GET') =>
+  fetch(`${http.url}/${http.routePrefix}/unaligned-events?${new URLSearchParams(query)}`, { method });
+
+interface ListAnswer {
+  resourceId: string;
+  items: Array<Record<string, string>>;
+}
+
+const listedCount = (resourceId: string, count: number) =>
+  eventually(
+    `${count} unaligned event(s) listed`,
+    async () => ((await (await api({ resourceId })).json()) as ListAnswer).items.length === count,
+    15_000,
+  );
+
+/** An event carrying the connector's tag for an appointment it never knew (a copy, a restore). */
+async function orphan() {
+  const { room, resourceId } = await watchedRoom(h);
+  const appointmentId = `A-gone-${randomUUID().slice(0, 8)}`;
+  const day = januaryDay(12);
+  const eventId = h.sandbox.graph.createInOutlook(room, {
+    subject: 'Copied board meeting',
+    location: 'Room 12',
+    start: wall(day, '09:00', 'UTC'),
+    end: wall(day, '10:00', 'UTC'),
+    extendedProperties: [
+      { id: CONNECTOR_TAG_PROPERTY_ID, value: connectorTagValue({ appointmentId, resourceId }) },
+    ],
+  });
+  await h.settle();
+  return { room, resourceId, appointmentId, eventId, day };
+}
+
+describe('unaligned events: tagged events whose appointment the connector does not know', () => {
+  it('are listed per resource with their times and what was seen, never their details, and never as busy blocks', async () => {
+    const { room, resourceId, appointmentId, eventId, day } = await orphan();
+    const listed = await eventually(
+      'the unaligned event listed',
+      async () => {
+        const answer = (await (await api({ resourceId })).json()) as ListAnswer;
+        return answer.items.length > 0 ? answer : undefined;
+      },
+      15_000,
+    );
+    expect(listed.items).toEqual([
+      expect.objectContaining({
+        resourceId,
+        mailbox: room,
+        eventId,
+        appointmentId,
+        start: `${day}T09:00:00Z`,
+        end: `${day}T10:00:00Z`,
+        seen: expect.stringContaining('an appointment the connector does not know'),
+      }),
+    ]);
+    expect(JSON.stringify(listed)).not.toMatch(/Copied board meeting|Room 12/);
+    expect(blocksOf(h, eventId)).toEqual([]);
+    expect(((await (await api({ resourceId: 'R-other' })).json()) as ListAnswer).items).toEqual([]);
+    expect((await api({})).status).toBe(400);
+  });
+
+  it('are cleared by the delete route (Errors.Replay only), the Exchange event left alone', async () => {
+    const { room, resourceId, eventId } = await orphan();
+    await listedCount(resourceId, 1);
+    caller = readLocalPrincipal({ LOCAL_PRINCIPAL_ROLES: 'Errors.Read' });
+    expect((await api({ resourceId, eventId }, 'DELETE')).status).toBe(403);
+    caller = readLocalPrincipal({});
+    expect((await api({ resourceId, eventId }, 'DELETE')).status).toBe(204);
+    expect(((await (await api({ resourceId })).json()) as ListAnswer).items).toEqual([]);
+    expect((await api({ resourceId, eventId }, 'DELETE')).status).toBe(404);
+    expect(h.sandbox.graph.events(room).map((e) => e.id)).toContain(eventId);
+  });
+
+  it('leave the list once the event is deleted in Exchange', async () => {
+    const { room, resourceId, eventId } = await orphan();
+    await listedCount(resourceId, 1);
+    h.sandbox.graph.deleteInOutlook(room, eventId);
+    await h.settle();
+    await listedCount(resourceId, 0);
+    expect(await h.connector().stores.unaligned.listUnaligned(resourceId)).toEqual([]);
+  });
+});
