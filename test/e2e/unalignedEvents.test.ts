@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { definition as clearUnalignedEvent } from '../../functions/clearUnalignedEvent';
+import { definition as errorsPage } from '../../functions/errorsPage';
 import { definition as unalignedEvents } from '../../functions/unalignedEvents';
 import { CONNECTOR_TAG_PROPERTY_ID, connectorTagValue } from '../../shared/domain/connectorTag';
 import type { Caller } from '../../shared/http/auth/roles';
@@ -15,7 +16,7 @@ let h: TwoWayHarness;
 let http: RunningHttpFunctions;
 let caller: Caller = readLocalPrincipal({});
 beforeAll(async () => {
-  http = await serveHttpFunctions([unalignedEvents, clearUnalignedEvent], {
+  http = await serveHttpFunctions([unalignedEvents, clearUnalignedEvent, errorsPage], {
     port: 0,
     host: '127.0.0.1',
     signIn: () => caller,
@@ -85,6 +86,11 @@ describe('unaligned events: tagged events whose appointment the connector does n
       }),
     ]);
     expect(JSON.stringify(listed)).not.toMatch(/Copied board meeting|Room 12/);
+    const page = await (
+      await fetch(`${http.url}/${http.routePrefix}/errors-page?${new URLSearchParams({ resourceId })}`)
+    ).text();
+    expect(page).toContain(`data-clear-unaligned="${eventId}" data-resource-id="${resourceId}"`);
+    expect(page).not.toMatch(/Copied board meeting|Room 12/);
     expect(blocksOf(h, eventId)).toEqual([]);
     expect(((await (await api({ resourceId: 'R-other' })).json()) as ListAnswer).items).toEqual([]);
     expect((await api({})).status).toBe(400);

@@ -189,3 +189,42 @@ describe('Errors page', () => {
     );
   });
 });
+
+describe('Errors page: unaligned events', () => {
+  const unaligned = {
+    resourceId: 'R-7',
+    items: [
+      {
+        resourceId: 'R-7',
+        mailbox: 'room4@contoso.com',
+        eventId: HOSTILE,
+        appointmentId: 'A-gone',
+        start: '2027-01-12T09:00:00Z',
+        end: '2027-01-12T10:00:00Z',
+        seen: "The event carries the connector's tag for appointment A-gone (resource R-7), an appointment the connector does not know.",
+        seenAt: now,
+      },
+    ],
+  };
+
+  it("lists a resource's entries with a clear button for Errors.Replay only, every value escaped", () => {
+    const markup = page([], { resourceId: 'R-7' }, [], { unaligned });
+    expect(markup).toContain('<section class="unaligned" aria-label="Unaligned events">');
+    expect(markup).toContain('<td>2027-01-12T09:00:00Z</td>');
+    expect(markup).toContain('an appointment the connector does not know.');
+    expect(markup).toContain(`data-clear-unaligned="${escapeHtml(HOSTILE)}" data-resource-id="R-7"`);
+    expect(markup).not.toContain(HOSTILE);
+    expect(page([], { resourceId: 'R-7' }, [], { unaligned, viewer: READER })).not.toContain(
+      'data-clear-unaligned',
+    );
+  });
+
+  it('offers the resource form alone until a resource is asked for, and says when it has none', () => {
+    const empty = page([]);
+    expect(empty).toContain('<input name="resourceId" value=""');
+    expect(empty).not.toContain('<table class="unaligned">');
+    expect(page([], { resourceId: 'R-8' }, [], { unaligned: { resourceId: 'R-8', items: [] } })).toContain(
+      'No unaligned events are listed for resource R-8.',
+    );
+  });
+});

@@ -60,7 +60,7 @@ export async function errorsPage(
     : { ok: false, problem: parsed.problem, counts: await index.countFailuresByCode(window.start) };
   const failures: FailuresPage = loaded.ok ? loaded.page : { items: [], counts: loaded.counts };
   const state = readPageState(request);
-  const extras = await loadPageExtras(instance.stores, state.appointmentId, instance.secrets(), now);
+  const extras = await loadPageExtras(instance.stores, state, instance.secrets(), now);
   const expiry = instance.credentialExpiry();
   const known = expiry.ok ? expiry.value : undefined;
   const markup = renderPage({

@@ -30,7 +30,7 @@ tr[data-state="Success"] td.status { color: #107c10; font-weight: bold; }
 .chart-empty { color: #666; }
 .filters .export { margin-left: auto; }
 ul.audit { margin: 0; padding-left: 1rem; }
-section.history { margin-top: 1.5rem; }
+section.history, section.unaligned { margin-top: 1.5rem; }
 tr[data-state="Success"] td.status, table.history tr[data-state="Success"] td.status { color: #107c10; }
 `;
 
@@ -93,6 +93,30 @@ export const PAGE_SCRIPT = `'use strict';
 
   for (const button of document.querySelectorAll('button[data-replay]')) {
     button.addEventListener('click', () => replay(button));
+  }
+
+  /** Clears an unaligned event's entry (never the Exchange event) and takes its row off the list. */
+  async function clearUnaligned(button) {
+    const row = button.closest('tr');
+    const result = row.querySelector('.clear-result');
+    const query = new URLSearchParams({ resourceId: button.dataset.resourceId, eventId: button.dataset.clearUnaligned });
+    button.disabled = true;
+    try {
+      const response = await fetch(api('unaligned-events?' + query), { method: 'DELETE', headers });
+      if (response.status === 204 || response.status === 404) {
+        row.remove();
+        return;
+      }
+      const body = await readJson(response);
+      result.textContent = (body.error && body.error.message) || 'Not cleared (HTTP ' + response.status + ').';
+    } catch (error) {
+      result.textContent = 'Not cleared: ' + error.message;
+    }
+    button.disabled = false;
+  }
+
+  for (const button of document.querySelectorAll('button[data-clear-unaligned]')) {
+    button.addEventListener('click', () => clearUnaligned(button));
   }
 })();
 `;

@@ -24,16 +24,25 @@ async function appointmentHistory(
   return { appointmentId, rows: withReplays, more };
 }
 
-/** What the page shows beside the list: the chart, and the history when one appointment is filtered. */
+/**
+ * What the page shows beside the list: the chart, the history when one appointment is filtered, and a
+ * resource's unaligned events when one is asked for.
+ */
 export async function loadPageExtras(
   stores: TableStores,
-  appointmentId: string | undefined,
+  filter: { readonly appointmentId?: string | undefined; readonly resourceId?: string | undefined },
   secrets: readonly string[],
   now: Date,
 ) {
-  const [chart, history] = await Promise.all([
+  const { appointmentId, resourceId } = filter;
+  const [chart, history, unaligned] = await Promise.all([
     stores.failureDays.failuresPerDay(CHART_DAYS, now),
     appointmentId ? appointmentHistory(stores, appointmentId) : undefined,
+    resourceId ? stores.unaligned.listUnaligned(resourceId) : undefined,
   ]);
-  return { chart, history: redactDeep(history, secrets) };
+  return {
+    chart,
+    history: redactDeep(history, secrets),
+    unaligned: resourceId && unaligned ? { resourceId, items: unaligned } : undefined,
+  };
 }

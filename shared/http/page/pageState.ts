@@ -11,6 +11,8 @@ export interface PageState {
   readonly status?: string | undefined;
   readonly appointmentId?: string | undefined;
   readonly lookup?: string | undefined;
+  /** The resource whose unaligned events are shown. */
+  readonly resourceId?: string | undefined;
 }
 
 type PageParameter = Exclude<keyof PageState, 'apiBase'> | 'continuationToken';
@@ -24,6 +26,7 @@ export function readPageState(request: HttpRequest): PageState {
     status: queryValue(query, 'status'),
     appointmentId: queryValue(query, 'appointmentId'),
     lookup: queryValue(query, 'lookup'),
+    resourceId: queryValue(query, 'resourceId'),
   };
 }
 
@@ -44,6 +47,6 @@ export function pageHref(
   state: PageState,
   changes: Partial<Record<PageParameter, string | undefined>> = {},
 ): string {
-  const { errorCode, status, appointmentId, lookup } = state;
-  return appHref(state, PAGE_ROUTE, { errorCode, status, appointmentId, lookup, ...changes });
+  const { errorCode, status, appointmentId, lookup, resourceId } = state;
+  return appHref(state, PAGE_ROUTE, { errorCode, status, appointmentId, lookup, resourceId, ...changes });
 }

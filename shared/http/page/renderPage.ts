@@ -9,6 +9,7 @@ import { failureChart } from './failureChart';
 import { type AppointmentHistoryModel, historySection } from './historySection';
 import { html, type SafeHtml, time } from './html';
 import { appHref, PAGE_ROUTE, type PageState, pageHref } from './pageState';
+import { type UnalignedEventsModel, unalignedSection } from './unalignedSection';
 
 /** Who is looking: the page offers Replay only to an `Errors.Replay` holder. */
 export interface Viewer {
@@ -29,6 +30,8 @@ export interface PageModel {
   readonly chart: readonly FailureDay[];
   /** Set when the list is filtered to one appointment. */
   readonly history?: AppointmentHistoryModel | undefined;
+  /** Set when the page is asked for one resource's unaligned events. */
+  readonly unaligned?: UnalignedEventsModel | undefined;
 }
 
 function signedIn(viewer: Viewer): SafeHtml {
@@ -158,6 +161,7 @@ ${banner(model.alerts)}
 ${lookup(state)}
 <section aria-label="Failures"><h2>Failures</h2>${filterForm(state)}${failures(model)}</section>
 ${historySection(state, model.history)}
+${unalignedSection(state, model.unaligned, model.viewer.canReplay)}
 </main>
 </body>
 </html>
