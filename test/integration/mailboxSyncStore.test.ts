@@ -1,17 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTableStores } from '../../shared/adapters/tables';
 import type { MailboxSyncStore, ObservedEvent } from '../../shared/domain/twoWayPorts';
+import type { UnalignedEventStore } from '../../shared/domain/unalignedEvent';
 import { type RunningAzurite, startAzurite } from '../../stand-ins/azurite';
 
 let azurite: RunningAzurite;
 let store: MailboxSyncStore;
+let unaligned: UnalignedEventStore;
 
 beforeAll(async () => {
   azurite = await startAzurite();
-  store = createTableStores(
+  const stores = createTableStores(
     { kind: 'connectionString', connectionString: azurite.connectionString },
     { tablePrefix: 'sync' },
-  ).mailboxSync;
+  );
+  store = stores.mailboxSync;
+  unaligned = stores.unaligned;
 });
 
 afterAll(async () => {
@@ -71,5 +75,48 @@ describe('MailboxSync on Azurite', () => {
     await store.deleteObserved('room@contoso.example', 'AAMkAG+/abc==');
     expect(await store.getObserved('room@contoso.example', 'AAMkAG+/abc==')).toBeUndefined();
     expect(await store.listObserved('other@contoso.example')).toHaveLength(1);
+  });
+
+  it("keeps a foreign event's last published block, and the resource of each mailbox", async () => {
+    const withBlock: ObservedEvent = {
+      mailbox: 'room@contoso.example',
+      eventId: 'E-3',
+      details: 'def456',
+      block: {
+        eventId: 'E-3',
+        start: '2027-01-15T07:00:00.000Z',
+        end: '2027-01-15T08:00:00.000Z',
+        isAllDay: false,
+        showAs: 'busy',
+        seriesId: 'S/1+',
+        details: '0123abcd',
+      },
+      seenAt: new Date('2026-12-01T08:00:00Z'),
+    };
+    await store.putObserved(withBlock);
+    expect(await store.getObserved('room@contoso.example', 'E-3')).toEqual(withBlock);
+    expect(await store.getMailboxResource('Room@contoso.example')).toBeUndefined();
+    await store.putMailboxResource('Room@contoso.example', 'R/7 #');
+    expect(await store.getMailboxResource('room@CONTOSO.example')).toBe('R/7 #');
+  });
+
+  it('keeps unaligned events per resource, and clears one entry', async () => {
+    const entry = {
+      resourceId: 'R/7 #',
+      mailbox: 'room@contoso.example',
+      eventId: 'AAMkAG+/x==',
+      appointmentId: 'A-gone',
+      start: '2027-01-12T09:00:00Z',
+      end: '2027-01-12T10:00:00Z',
+      seen: 'The event carries the tag of an appointment the connector does not know.',
+      seenAt: new Date('2026-12-01T08:00:00Z'),
+    };
+    await unaligned.putUnaligned(entry);
+    await unaligned.putUnaligned({ ...entry, resourceId: 'R-8' });
+    expect(await unaligned.listUnaligned('R/7 #')).toEqual([entry]);
+    expect(await unaligned.deleteUnaligned('R/7 #', entry.eventId)).toBe(true);
+    expect(await unaligned.deleteUnaligned('R/7 #', entry.eventId)).toBe(false);
+    expect(await unaligned.listUnaligned('R/7 #')).toEqual([]);
+    expect(await unaligned.listUnaligned('R-8')).toHaveLength(1);
   });
 });
