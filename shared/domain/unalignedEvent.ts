@@ -1,6 +1,6 @@
 import type { ConnectorTag } from './connectorTag';
 import { comparableTime, type DeltaEvent } from './deltaItem';
-import type { AppointmentState } from './ports';
+import type { AppointmentState, AppointmentStore } from './ports';
 
 /**
  * An event in a resource's mailbox carrying the connector's tag whose appointment the connector no
@@ -53,4 +53,28 @@ export function unalignedEventOf(
     seen: whatWasSeen(tag, state),
     seenAt: now,
   };
+}
+
+/**
+ * The resource's unaligned events as they stand now: an entry whose event the appointment has since
+ * come to map (the connector's own create, its echo read before the mapping was stored) is dropped.
+ */
+export async function currentUnalignedEvents(
+  deps: { readonly unaligned: UnalignedEventStore; readonly appointments: AppointmentStore },
+  resourceId: string,
+): Promise<UnalignedEvent[]> {
+  const listed = await deps.unaligned.listUnaligned(resourceId);
+  const aligned = await Promise.all(
+    listed.map(async (entry) =>
+      (await deps.appointments.getAppointment(entry.appointmentId)).mappings.some(
+        (m) => m.resourceId === entry.resourceId && m.eventId === entry.eventId,
+      ),
+    ),
+  );
+  const current: UnalignedEvent[] = [];
+  for (const [index, entry] of listed.entries()) {
+    if (aligned[index]) await deps.unaligned.deleteUnaligned(entry.resourceId, entry.eventId);
+    else current.push(entry);
+  }
+  return current;
 }

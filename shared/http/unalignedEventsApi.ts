@@ -1,6 +1,6 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { connector } from '../connector';
-import type { UnalignedEvent } from '../domain/unalignedEvent';
+import { currentUnalignedEvents, type UnalignedEvent } from '../domain/unalignedEvent';
 import { jsonResponse, problemResponse } from './responses';
 
 const view = (event: UnalignedEvent) => ({ ...event, seenAt: event.seenAt.toISOString() });
@@ -15,7 +15,7 @@ export async function listUnalignedEvents(request: HttpRequest): Promise<HttpRes
   const secrets = instance.secrets();
   const resourceId = required(request, 'resourceId');
   if (!resourceId) return problemResponse(400, 'resourceId is required.', secrets, 'resourceId');
-  const items = await instance.stores.unaligned.listUnaligned(resourceId);
+  const items = await currentUnalignedEvents(instance.stores, resourceId);
   items.sort((a, b) => (a.start ?? '').localeCompare(b.start ?? ''));
   return jsonResponse(200, { resourceId, items: items.map(view) }, secrets);
 }

@@ -1,5 +1,6 @@
 import type { TableStores } from '../../adapters/tables';
 import { redactDeep } from '../../domain/redaction';
+import { currentUnalignedEvents } from '../../domain/unalignedEvent';
 import { type Caller, ERRORS_REPLAY, holds } from '../auth/roles';
 import { CHART_DAYS } from './failureChart';
 import { type AppointmentHistoryModel, HISTORY_ROWS } from './historySection';
@@ -38,7 +39,7 @@ export async function loadPageExtras(
   const [chart, history, unaligned] = await Promise.all([
     stores.failureDays.failuresPerDay(CHART_DAYS, now),
     appointmentId ? appointmentHistory(stores, appointmentId) : undefined,
-    resourceId ? stores.unaligned.listUnaligned(resourceId) : undefined,
+    resourceId ? currentUnalignedEvents(stores, resourceId) : undefined,
   ]);
   return {
     chart,
