@@ -13,7 +13,7 @@ import { type RowDependencies, recordPublished } from './exchangeChangeRows';
 import { type BusyBlockDependencies, foreignBlockOutcome, type MailboxResource } from './foreignEventBlock';
 import type { AppointmentState, AppointmentStore } from './ports';
 import type { ChangePublisher, MailboxGateway, MailboxSyncStore, ObservedEvent } from './twoWayPorts';
-import { type UnalignedEventStore, unalignedEventOf } from './unalignedEvent';
+import { goneEventOf, type UnalignedEventStore, unalignedEventOf } from './unalignedEvent';
 
 export interface DeltaItemDependencies extends RowDependencies, BusyBlockDependencies {
   readonly sync: MailboxSyncStore;
@@ -89,6 +89,8 @@ export async function applyDeltaItem(
     decision = decideDeltaItem({ ...input, writeInFlight: true });
   if (decision.verdict === 'not mapped' && tag && !input.planned)
     await noteUnaligned(deps, { mailbox, item, tag, state: stored?.state, now });
+  if (tag && decision.changes.includes('deleted'))
+    await deps.unaligned.putUnaligned(goneEventOf(mailbox, item.eventId, tag, observed, now));
   if (decision.verdict === 'foreign')
     return applyForeign(deps, { mailbox, item, observed, now }, decision.observed, resource);
   const messages = exchangeChangeMessages({ mailbox, item, observed, tag, mapping, decision, now });

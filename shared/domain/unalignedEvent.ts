@@ -3,10 +3,15 @@ import { comparableTime, type DeltaEvent } from './deltaItem';
 import type { AppointmentState, AppointmentStore } from './ports';
 
 /**
- * An event in a resource's mailbox carrying the connector's tag whose appointment the connector no
- * longer knows (or no longer plans there): listed for the administrator, never its details.
+ * `no appointment`: an event carrying the connector's tag whose appointment the connector does not
+ * know (or that no longer plans the resource there); `event gone`: a mapping whose event was deleted
+ * in Outlook while the back office still plans it.
  */
+export type UnalignedKind = 'no appointment' | 'event gone';
+
+/** An event and an appointment that do not match: listed for the administrator, never its details. */
 export interface UnalignedEvent {
+  readonly kind: UnalignedKind;
   readonly resourceId: string;
   readonly mailbox: string;
   readonly eventId: string;
@@ -44,6 +49,7 @@ export function unalignedEventOf(
   const start = comparableTime(item.start);
   const end = comparableTime(item.end);
   return {
+    kind: 'no appointment',
     resourceId: tag.resourceId,
     mailbox,
     eventId: item.eventId,
@@ -55,9 +61,31 @@ export function unalignedEventOf(
   };
 }
 
+/** The appointment's event was deleted in Outlook: its times as last seen. */
+export function goneEventOf(
+  mailbox: string,
+  eventId: string,
+  tag: ConnectorTag,
+  last: { readonly start?: string; readonly end?: string } | undefined,
+  now: Date,
+): UnalignedEvent {
+  return {
+    kind: 'event gone',
+    resourceId: tag.resourceId,
+    mailbox,
+    eventId,
+    appointmentId: tag.appointmentId,
+    ...(last?.start ? { start: last.start } : {}),
+    ...(last?.end ? { end: last.end } : {}),
+    seen: `The event of appointment ${tag.appointmentId} for resource ${tag.resourceId} was deleted in Outlook while the back office still plans it; the back office was told (deleted), and its next change of the appointment writes the event again.`,
+    seenAt: now,
+  };
+}
+
 /**
- * The resource's unaligned events as they stand now: an entry whose event the appointment has since
- * come to map (the connector's own create, its echo read before the mapping was stored) is dropped.
+ * The resource's unaligned events as they stand now: an entry that matches again is dropped. A tagged
+ * event the appointment has since come to map (the connector's own create, its echo read before the
+ * mapping was stored); a gone event the appointment no longer maps (written again, or removed).
  */
 export async function currentUnalignedEvents(
   deps: { readonly unaligned: UnalignedEventStore; readonly appointments: AppointmentStore },
@@ -65,11 +93,11 @@ export async function currentUnalignedEvents(
 ): Promise<UnalignedEvent[]> {
   const listed = await deps.unaligned.listUnaligned(resourceId);
   const aligned = await Promise.all(
-    listed.map(async (entry) =>
-      (await deps.appointments.getAppointment(entry.appointmentId)).mappings.some(
-        (m) => m.resourceId === entry.resourceId && m.eventId === entry.eventId,
-      ),
-    ),
+    listed.map(async (entry) => {
+      const { mappings } = await deps.appointments.getAppointment(entry.appointmentId);
+      const mapped = mappings.some((m) => m.resourceId === entry.resourceId && m.eventId === entry.eventId);
+      return entry.kind === 'no appointment' ? mapped : !mapped;
+    }),
   );
   const current: UnalignedEvent[] = [];
   for (const [index, entry] of listed.entries()) {

@@ -8,6 +8,7 @@ import type { Caller } from '../../shared/http/auth/roles';
 import { readLocalPrincipal } from '../../shared/settings';
 import { type RunningHttpFunctions, serveHttpFunctions } from '../../stand-ins/host/httpRunner';
 import { blocksOf, januaryDay, wall, watchedRoom } from '../support/busyBlockScenario';
+import { upsert } from '../support/changes';
 import { eventually } from '../support/eventually';
 import { type TwoWayHarness, useTwoWayHarness } from '../support/twoWayHarness';
 
@@ -106,6 +107,31 @@ describe('unaligned events: tagged events whose appointment the connector does n
     expect(((await (await api({ resourceId })).json()) as ListAnswer).items).toEqual([]);
     expect((await api({ resourceId, eventId }, 'DELETE')).status).toBe(404);
     expect(h.sandbox.graph.events(room).map((e) => e.id)).toContain(eventId);
+  });
+
+  it("list a mapping whose event was deleted in Outlook, until the back office's next change writes it again", async () => {
+    const room = `room-${randomUUID().slice(0, 8)}@${h.sandbox.tenant.domain}`;
+    const appointmentId = `A-${randomUUID().slice(0, 8)}`;
+    const times = {
+      start: new Date(Date.now() + 86_400_000).toISOString(),
+      end: new Date(Date.now() + 90_000_000).toISOString(),
+    };
+    const first = upsert(appointmentId, 1, [{ id: 'R-1', mailbox: room }], times);
+    await h.send(first);
+    await h.waitForTransaction(first.changeId);
+    await eventually(`a subscription for ${room}`, () => h.sandbox.graph.subscriptions(room)[0], 15_000);
+    await h.settle();
+    const eventId = h.sandbox.graph.events(room)[0]?.id ?? 'none';
+    h.sandbox.graph.deleteInOutlook(room, eventId);
+    await h.settle();
+    await listedCount('R-1', 1);
+    const [gone] = ((await (await api({ resourceId: 'R-1' })).json()) as ListAnswer).items;
+    expect(gone).toMatchObject({ kind: 'event gone', eventId, appointmentId, mailbox: room });
+    const second = upsert(appointmentId, 2, [{ id: 'R-1', mailbox: room }], times);
+    await h.send(second);
+    await h.waitForTransaction(second.changeId);
+    await listedCount('R-1', 0);
+    expect(h.sandbox.graph.events(room)).toHaveLength(1);
   });
 
   it('leave the list once the event is deleted in Exchange', async () => {

@@ -102,6 +102,7 @@ describe('MailboxSync on Azurite', () => {
 
   it('keeps unaligned events per resource, and clears one entry', async () => {
     const entry = {
+      kind: 'event gone' as const,
       resourceId: 'R/7 #',
       mailbox: 'room@contoso.example',
       eventId: 'AAMkAG+/x==',

@@ -195,6 +195,7 @@ describe('Errors page: unaligned events', () => {
     resourceId: 'R-7',
     items: [
       {
+        kind: 'no appointment' as const,
         resourceId: 'R-7',
         mailbox: 'room4@contoso.com',
         eventId: HOSTILE,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currentUnalignedEvents, unalignedEventOf } from '../../shared/domain/unalignedEvent';
+import { currentUnalignedEvents, goneEventOf, unalignedEventOf } from '../../shared/domain/unalignedEvent';
 import { InMemoryAppointmentStore } from '../support/inMemory/stateStores';
 import { InMemoryUnalignedEventStore } from '../support/inMemory/unalignedEvents';
 
@@ -19,6 +19,7 @@ describe('unaligned events', () => {
   it('say what was seen (unknown, deleted, no longer planned there), with times and never details', () => {
     const unknown = unalignedEventOf(mailbox, item, tag, undefined, now);
     expect(unknown).toEqual({
+      kind: 'no appointment',
       resourceId: 'R-7',
       mailbox,
       eventId: 'E-1',
@@ -51,5 +52,23 @@ describe('unaligned events', () => {
     const listed = await currentUnalignedEvents({ unaligned, appointments }, 'R-7');
     expect(listed.map((e) => e.eventId)).toEqual(['E-2']);
     expect((await unaligned.listUnaligned('R-7')).map((e) => e.eventId)).toEqual(['E-2']);
+  });
+
+  it('drop, when listed, a gone event once the appointment maps another (written again)', async () => {
+    const unaligned = new InMemoryUnalignedEventStore();
+    const appointments = new InMemoryAppointmentStore();
+    const last = { start: '2027-01-12T09:00:00Z', end: '2027-01-12T10:00:00Z' };
+    const gone = goneEventOf(mailbox, 'E-1', tag, last, now);
+    expect(gone).toMatchObject({ kind: 'event gone', eventId: 'E-1', ...last });
+    await unaligned.putUnaligned(gone);
+    const mapping = { appointmentId: 'A-1', resourceId: 'R-7', mailbox, eventId: 'E-1', updatedAt: now };
+    const read = await appointments.getAppointment('A-1');
+    const written = await appointments.updateAppointment(read, (c) => ({ ...c, mappings: [mapping] }));
+    expect(await currentUnalignedEvents({ unaligned, appointments }, 'R-7')).toEqual([gone]);
+    await appointments.updateAppointment(written, (c) => ({
+      ...c,
+      mappings: [{ ...mapping, eventId: 'E-9' }],
+    }));
+    expect(await currentUnalignedEvents({ unaligned, appointments }, 'R-7')).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ const partitionOf = (resourceId: string) => `unaligned|${encodeKey(resourceId)}`
 
 function toUnaligned(entity: Entity): UnalignedEvent {
   return {
+    kind: asString(entity.Kind) === 'event gone' ? 'event gone' : 'no appointment',
     resourceId: asString(entity.ResourceId) ?? '',
     mailbox: asString(entity.Mailbox) ?? '',
     eventId: asString(entity.EventId) ?? '',
@@ -28,6 +29,7 @@ export class TableUnalignedEventStore implements UnalignedEventStore {
     const entity = {
       partitionKey: partitionOf(event.resourceId),
       rowKey: encodeKey(event.eventId),
+      Kind: event.kind,
       ResourceId: cut(event.resourceId),
       Mailbox: cut(event.mailbox),
       EventId: cut(event.eventId),
