@@ -566,7 +566,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     severity: 47,
     setting: 'GRAPH_WEBHOOK_BASE_URL',
     meaning:
-      'GRAPH_WEBHOOK_BASE_URL is set, so two-way sync is meant to be on, but it or another two-way setting cannot be used (GRAPH_CLIENT_STATE missing or shorter than 16 characters, GRAPH_WEBHOOK_BASE_URL not an https host, DELTA_WINDOW_DAYS, PUBLISH_DETAIL_CHANGES or NOTIFICATION_DELAY_SECONDS malformed); the message names each. Until it is corrected no subscription is made or renewed, notifications are dropped and no change made in Outlook reaches the back office. Syncing to Exchange is not affected. One row per day, its Attempts counting the runs that found it.',
+      'GRAPH_WEBHOOK_BASE_URL is set, so two-way sync is meant to be on, but it or another two-way setting cannot be used (GRAPH_CLIENT_STATE missing or shorter than 16 characters, GRAPH_WEBHOOK_BASE_URL not an https host, DELTA_WINDOW_DAYS, PUBLISH_DETAIL_CHANGES, NOTIFICATION_DELAY_SECONDS or PRIVACY_DEFAULT_RULE malformed); the message names each. Until it is corrected no subscription is made or renewed, notifications are dropped and no change made in Outlook reaches the back office. Syncing to Exchange is not affected. One row per day, its Attempts counting the runs that found it.',
     steps: [
       'Correct the setting the message names in the Function App > Settings > Environment variables (GRAPH_CLIENT_STATE is a Key Vault reference in Azure), or unset GRAPH_WEBHOOK_BASE_URL to turn two-way sync off.',
       'No replay is needed: the next subscription timer (every 6 hours) subscribes the mailboxes again and the periodic delta (every 15 minutes) catches up with what changed meanwhile.',

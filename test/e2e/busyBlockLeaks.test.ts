@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { TableClient, TableServiceClient } from '@azure/data-tables';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { definition as errorsApi } from '../../functions/errorsApi';
+import { definition as errorsPage } from '../../functions/errorsPage';
+import { definition as unalignedEvents } from '../../functions/unalignedEvents';
 import { SENSITIVITIES } from '../../shared/domain/privacyRules';
+import { readLocalPrincipal } from '../../shared/settings';
+import { type RunningHttpFunctions, serveHttpFunctions } from '../../stand-ins/host/httpRunner';
 import { blocksOf, januaryDay, wall, watchedRoom } from '../support/busyBlockScenario';
 import { eventually } from '../support/eventually';
 import { leaksIn } from '../support/secretForms';
@@ -9,9 +14,28 @@ import { type TwoWayHarness, useTwoWayHarness } from '../support/twoWayHarness';
 
 const harness = useTwoWayHarness();
 let h: TwoWayHarness;
+let http: RunningHttpFunctions;
+beforeAll(async () => {
+  const operator = readLocalPrincipal({});
+  const functions = [errorsApi, errorsPage, unalignedEvents];
+  http = await serveHttpFunctions(functions, { port: 0, host: '127.0.0.1', signIn: () => operator });
+});
+afterAll(async () => {
+  await http.stop();
+});
 beforeEach(() => {
   h = harness();
 });
+
+/** The Errors page and API as the administrator sees them, the resources' unaligned events included. */
+async function everyPage(resourceIds: readonly string[]): Promise<string> {
+  const get = async (path: string) => (await fetch(`${http.url}/${http.routePrefix}/${path}`)).text();
+  const perResource = resourceIds.flatMap((id) => [
+    `errors-page?resourceId=${encodeURIComponent(id)}`,
+    `unaligned-events?resourceId=${encodeURIComponent(id)}`,
+  ]);
+  return (await Promise.all(['errors', 'errors-page', ...perResource].map(get))).join('\n');
+}
 
 /** Resource rules, each with what it lets through for a busy event of a sensitivity. */
 const RULES = [
@@ -32,6 +56,7 @@ const RULES = [
 
 interface Planted {
   readonly eventId: string;
+  readonly resourceId: string;
   readonly sensitivity: string;
   readonly showAs: string;
   readonly rule: (typeof RULES)[number];
@@ -42,7 +67,7 @@ interface Planted {
 }
 
 async function plant(rule: (typeof RULES)[number]): Promise<Planted[]> {
-  const { room } = await watchedRoom(h, rule.privacy);
+  const { room, resourceId } = await watchedRoom(h, rule.privacy);
   return SENSITIVITIES.flatMap((sensitivity) =>
     ['busy', 'free'].map((showAs, index) => {
       // Each detail starts with its own random part: a check of a cut echo reads the first ten characters.
@@ -60,7 +85,7 @@ async function plant(rule: (typeof RULES)[number]): Promise<Planted[]> {
         end: wall(januaryDay(10 + index), '10:00', 'W. Europe Standard Time'),
       });
       const attendee = fields.attendees[0] as string;
-      return { eventId, sensitivity, showAs, rule, ...fields, attendee };
+      return { eventId, resourceId, sensitivity, showAs, rule, ...fields, attendee };
     }),
   );
 }
@@ -78,7 +103,7 @@ async function everyRow(): Promise<string> {
 }
 
 describe('busy blocks: nothing leaks by accident', () => {
-  it('for every sensitivity × rule, no detail of an excluded or private event is published, and none is in a row or a log line', async () => {
+  it('for every sensitivity × rule, no detail of an excluded or private event is published, and none is in a row, a log line or a page', async () => {
     const planted = (await Promise.all(RULES.map(plant))).flat();
     const expected = planted.filter((p) => p.showAs === 'busy' && p.rule.publishes(p.sensitivity));
     await h.settle();
@@ -91,6 +116,7 @@ describe('busy blocks: nothing leaks by accident', () => {
     const messages = JSON.stringify(h.busyBlocks);
     const rows = await everyRow();
     const logs = h.logs.join('\n');
+    const pages = await everyPage([...new Set(planted.map((p) => p.resourceId))]);
     for (const p of planted) {
       const blocks = blocksOf(h, p.eventId);
       const published = p.showAs === 'busy' && p.rule.publishes(p.sensitivity);
@@ -103,8 +129,10 @@ describe('busy blocks: nothing leaks by accident', () => {
       for (const detail of [p.subject, p.location, p.body, p.attendee]) {
         expect(leaksIn(rows, detail), `row: ${detail}`).toEqual([]);
         expect(leaksIn(logs, detail), `log: ${detail}`).toEqual([]);
+        expect(leaksIn(pages, detail), `page: ${detail}`).toEqual([]);
       }
     }
     expect(rows.length).toBeGreaterThan(0);
+    expect(pages).toContain('Unaligned events');
   });
 });
