@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { mailboxOutcomeId } from '../../shared/domain/exchangeChangeRows';
 import { blocksOf, januaryDay, wall, watchedRoom } from '../support/busyBlockScenario';
 import { upsert } from '../support/changes';
 import { eventually } from '../support/eventually';
@@ -152,5 +153,24 @@ describe('busy blocks: Outlook events the connector did not write reach the back
       end: januaryDay(23),
       showAs: 'oof',
     });
+  });
+
+  it('records DSEX075 naming an unusable PRIVACY_DEFAULT_RULE, and publishes no block meanwhile', async () => {
+    const { room } = await watchedRoom(h);
+    h.setSetting('PRIVACY_DEFAULT_RULE', 'showAs=busy,away;details=none');
+    const eventId = h.sandbox.graph.createInOutlook(room, meeting);
+    try {
+      await h.settle();
+      await h.runPeriodicDelta();
+    } finally {
+      // Not a harness setting, so the harness does not restore it after the test.
+      h.setSetting('PRIVACY_DEFAULT_RULE', undefined);
+    }
+    const row = await h
+      .connector()
+      .stores.transactions.getTransaction(mailboxOutcomeId('two-way sync settings', 'DSEX075', new Date()));
+    expect(row).toMatchObject({ code: 'DSEX075', status: 'InvalidBackOfficeSettings' });
+    expect(row?.message).toMatch(/PRIVACY_DEFAULT_RULE .*"away"/);
+    expect(blocksOf(h, eventId)).toEqual([]);
   });
 });
