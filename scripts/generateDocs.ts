@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CATALOGUE } from '../shared/domain/catalogue';
-import { SETTINGS } from '../shared/settings';
+import { SETTINGS } from '../shared/settingDefinitions';
 import { renderErrorReference, withSettingsTable } from './docs/renderDocs';
 
 /** Writes docs/errors.md and the README's settings table; `--check` only reports stale files. */

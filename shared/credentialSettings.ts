@@ -8,7 +8,7 @@ import type {
   SecretCredentials,
   SettingProblem,
 } from './domain/credentials';
-import type { SettingDefinition } from './settings';
+import type { SettingDefinition } from './settingDefinitions';
 
 /** The settings of the certificate and managed-identity credential types (see `SETTINGS`). */
 export const CREDENTIAL_SOURCE_SETTINGS: readonly SettingDefinition[] = [

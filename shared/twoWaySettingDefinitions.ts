@@ -1,4 +1,4 @@
-import type { SettingDefinition } from './settings';
+import type { SettingDefinition } from './settingDefinitions';
 
 /** The settings of two-way sync (Outlook → back office); part of `SETTINGS`. */
 export const TWO_WAY_SETTINGS: readonly SettingDefinition[] = [

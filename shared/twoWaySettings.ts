@@ -5,7 +5,8 @@ import {
   PrivacyRuleError,
   parsePrivacyRule,
 } from './domain/privacyRules';
-import { type Environment, SETTINGS } from './settings';
+import { SETTINGS } from './settingDefinitions';
+import type { Environment } from './settings';
 
 /** Two-way sync as configured; `undefined` from `readTwoWaySettings` means it is off. */
 export interface TwoWaySettings {

@@ -1,5 +1,5 @@
 import type { CatalogueEntry } from '../../shared/domain/catalogue';
-import type { SettingDefinition } from '../../shared/settings';
+import type { SettingDefinition } from '../../shared/settingDefinitions';
 
 const STATUS_HELP: Readonly<Record<CatalogueEntry['retry'], string>> = {
   retried: 'retried automatically',

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readLocalPrincipal, SETTINGS } from '../../shared/settings';
+import { SETTINGS } from '../../shared/settingDefinitions';
+import { readLocalPrincipal } from '../../shared/settings';
 import { startStandIns } from '..';
 import type { Sandbox } from '../sandbox';
 import { demoCredentialSettings } from './demoCredentials';

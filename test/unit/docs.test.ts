@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderErrorReference, withSettingsTable } from '../../scripts/docs/renderDocs';
 import { CATALOGUE } from '../../shared/domain/catalogue';
-import { SETTINGS } from '../../shared/settings';
+import { SETTINGS } from '../../shared/settingDefinitions';
 
 const root = join(__dirname, '..', '..');
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { SETTINGS } from '../../shared/settings';
+import { SETTINGS } from '../../shared/settingDefinitions';
 import { compileInfra, moduleDeployment, onlyResource, templates } from '../support/armTemplate';
 
 /*

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { SETTINGS } from '../../shared/settings';
+import { SETTINGS } from '../../shared/settingDefinitions';
 import { compileInfra, onlyResource, resourcesOf, resourcesOfType, templates } from '../support/armTemplate';
 
 /* The resources of infra/main.bicep, read from the ARM JSON the real Bicep CLI compiles it to. */

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { credentialFailure } from '../../shared/domain/credentialFailure';
+import { SETTINGS } from '../../shared/settingDefinitions';
 import {
   readCredentialExpiry,
   readExchangeCredentials,
   readInfrastructureSettings,
-  SETTINGS,
 } from '../../shared/settings';
 import { TEST_ENVIRONMENT } from '../support/inMemoryPorts';
 
